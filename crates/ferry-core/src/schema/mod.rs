@@ -4,6 +4,7 @@
 //! nothing is fetched at run time. Kinds not in the table (CRDs) have no `TypeRef`; callers
 //! pass `None` and get untyped merging.
 
+pub(crate) mod slot;
 mod table;
 mod type_ref;
 
