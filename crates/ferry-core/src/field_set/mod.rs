@@ -12,7 +12,7 @@ use thiserror::Error;
 
 pub use path::{FieldPath, PathElement};
 pub use walk::fields_of;
-pub(crate) use walk::item_element;
+pub(crate) use walk::{fields_of_with_status, item_element};
 
 use crate::schema::TypeRef;
 

@@ -34,6 +34,17 @@ pub fn fields_of(obj: &Value, ty: Option<TypeRef<'_>>) -> FieldSet {
     set
 }
 
+/// `fields_of` plus the fields under `status`, for writes to the status subresource.
+pub(crate) fn fields_of_with_status(obj: &Value, ty: Option<TypeRef<'_>>) -> FieldSet {
+    let mut set = fields_of(obj, ty);
+    if let Some(status) = obj.get("status") {
+        let slot = Slot::root(ty).child("status");
+        let mut path = vec![PathElement::Field("status".to_string())];
+        walk_value(status, slot, &mut path, &mut set);
+    }
+    set
+}
+
 /// Whether the field `name` under `parent` is one that is never tracked.
 pub(crate) fn untracked(parent: &[PathElement], name: &str) -> bool {
     match parent {

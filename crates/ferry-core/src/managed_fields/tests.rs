@@ -397,3 +397,26 @@ fn untyped_custom_resources_merge_maps_and_replace_lists() {
     assert_eq!(owners_of(&out.managed, ".spec.tags"), ["b"]);
     let _ = FieldSet::new();
 }
+
+#[test]
+fn status_subresource_writes_own_status_fields() {
+    let obj = config(1, "x", json!({"app": "web"}));
+    let mut with_status = obj.clone();
+    with_status["status"] =
+        json!({"replicas": 1, "conditions": [{"type": "Available", "status": "True"}]});
+    let managed = record_update(
+        Some(&obj),
+        &with_status,
+        &[],
+        "kube-controller-manager",
+        "apps/v1",
+        ty(),
+        NOW,
+        Some("status"),
+    );
+    assert_eq!(
+        managed[0].fields.to_fields_v1(),
+        json!({"f:status": {"f:conditions": {
+        "k:{\"type\":\"Available\"}": {".": {}, "f:status": {}, "f:type": {}}}, "f:replicas": {}}})
+    );
+}

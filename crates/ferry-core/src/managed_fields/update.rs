@@ -4,11 +4,12 @@
 use serde_json::Value;
 
 use super::entry::{ManagedFieldsEntry, Operation};
-use crate::field_set::{FieldPath, FieldSet, fields_of};
+use crate::field_set::{FieldPath, FieldSet, fields_of, fields_of_with_status};
 use crate::schema::TypeRef;
 use crate::strategic_merge::same_value;
 
 /// The managed fields after `manager` wrote `new` over `old` (`None` when creating).
+/// Writes to the `status` subresource also own the `status` fields they change.
 #[allow(clippy::too_many_arguments)]
 pub fn record_update(
     old: Option<&Value>,
@@ -20,7 +21,10 @@ pub fn record_update(
     now: &str,
     subresource: Option<&str>,
 ) -> Vec<ManagedFieldsEntry> {
-    let current = fields_of(new, ty);
+    let current = match subresource {
+        Some("status") => fields_of_with_status(new, ty),
+        _ => fields_of(new, ty),
+    };
     let changed = match old {
         Some(old) => current.filter(|p| changed_at(old, new, &current, p)),
         None => current.clone(),
