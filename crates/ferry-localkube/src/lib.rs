@@ -16,6 +16,7 @@ pub mod kubeconfig;
 pub mod object;
 pub mod openapi;
 pub mod persist;
+pub mod protobuf;
 pub mod registry;
 pub mod resource;
 pub mod selector;

@@ -250,3 +250,6 @@ fn watch_request(rt: Arc<ResourceType>, o: &ObjectRoute, req: &Req) -> ApiResult
 pub fn ok_status(details: Value) -> Value {
     success(details)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test of Ferry on a fresh machine: installs what the tests need, checks
+# formatting and lints, checks that ferry-core stays sans-IO, then runs the whole test suite
+# (unit tests, the kubectl compatibility suite against the local cluster, kube-rs tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n==> %s\n' "$*"; }
+
+log "Tools the tests drive"
+# kubectl ships on every machine of this kind; the suite drives the real binary.
+if ! command -v kubectl >/dev/null 2>&1; then
+    echo "kubectl is missing: the kubectl compatibility suite needs the real kubectl on PATH" >&2
+    exit 1
+fi
+kubectl version --client 2>/dev/null | head -1
+cargo --version
+
+log "Formatting"
+cargo fmt --all -- --check
+
+log "Lints"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+log "ferry-core stays sans-IO"
+if cargo tree -p ferry-core -e normal --prefix none | grep -E '^(tokio|kube|kube-client|hyper|reqwest) ' ; then
+    echo "ferry-core must not depend on tokio, kube, hyper or reqwest (DESIGN.md §4)" >&2
+    exit 1
+fi
+echo "ok"
+
+log "Tests"
+# One build shared by every test binary; the kubectl suite starts its own local clusters.
+cargo test --workspace --locked --no-fail-fast
