@@ -32,8 +32,9 @@ Table format:
   kind: string|int32|int64|uint32|uint64|bool|double|float|bytes, or "msg:<definition>",
         or for maps "map:<key kind>:<value kind>" (value kind may itself be "msg:<definition>").
   flags: "r" repeated, "i" an embedded Go struct whose fields JSON puts in the parent
-         (Volume.volumeSource, Probe.handler), "o" an empty string means unset (optional, non-required string in
-         OpenAPI: Go's `omitempty` drops it; gogo-protobuf nevertheless always encodes it).
+         (Volume.volumeSource, Probe.handler), "o" the zero value ("", 0, false) means unset:
+         every string OpenAPI does not require, and the ints/bools in ZERO_IS_UNSET. Go's
+         `omitempty` drops these; gogo-protobuf nevertheless always writes them.
   as: how a message with a custom JSON form is written: time, microtime, duration, quantity,
       intorstring, raw (RawExtension/JSON/FieldsV1: embedded JSON), orarray, orbool,
       orstringarray, items (a named Go []string such as ExtraValue or Verbs: the list).
@@ -93,6 +94,36 @@ for version in ("v1", "v1beta1"):
 EMPTY_IS_A_VALUE = {
     ("io.k8s.api.core.v1.PersistentVolumeClaimSpec", "storageClassName"),
     ("io.k8s.api.core.v1.PersistentVolumeClaimSpec", "volumeAttributesClassName"),
+}
+
+# Non-pointer Go ints and bools with `omitempty`: gogo writes them even when zero, Go's JSON
+# drops them, and 0 means "unset" (a nodePort of 0 asks for one to be allocated). Which
+# scalars are pointers is not in k8s-pb or OpenAPI, so zeros are kept except here; this list
+# is what real kubectl 1.32 bodies (src/protobuf/testdata/*.pb) showed written at zero, plus
+# ContainerPort.hostPort.
+ZERO_IS_UNSET = {
+    (META + "ObjectMeta", "generation"),
+    ("io.k8s.api.core.v1.PodSpec", "hostNetwork"),
+    ("io.k8s.api.core.v1.PodSpec", "hostPID"),
+    ("io.k8s.api.core.v1.PodSpec", "hostIPC"),
+    ("io.k8s.api.core.v1.Container", "stdin"),
+    ("io.k8s.api.core.v1.Container", "stdinOnce"),
+    ("io.k8s.api.core.v1.Container", "tty"),
+    ("io.k8s.api.core.v1.ContainerPort", "hostPort"),
+    ("io.k8s.api.core.v1.ServicePort", "nodePort"),
+    ("io.k8s.api.core.v1.ServiceSpec", "healthCheckNodePort"),
+    ("io.k8s.api.core.v1.ServiceSpec", "publishNotReadyAddresses"),
+    ("io.k8s.api.apps.v1.DeploymentSpec", "minReadySeconds"),
+    ("io.k8s.api.apps.v1.DeploymentSpec", "paused"),
+    ("io.k8s.api.apps.v1.DeploymentStatus", "observedGeneration"),
+    ("io.k8s.api.apps.v1.DeploymentStatus", "replicas"),
+    ("io.k8s.api.apps.v1.DeploymentStatus", "updatedReplicas"),
+    ("io.k8s.api.apps.v1.DeploymentStatus", "availableReplicas"),
+    ("io.k8s.api.apps.v1.DeploymentStatus", "unavailableReplicas"),
+    ("io.k8s.api.apps.v1.DeploymentStatus", "readyReplicas"),
+    ("io.k8s.api.batch.v1.JobStatus", "active"),
+    ("io.k8s.api.batch.v1.JobStatus", "succeeded"),
+    ("io.k8s.api.batch.v1.JobStatus", "failed"),
 }
 
 # The envelope every protobuf body carries, even though OpenAPI does not describe it.
@@ -276,7 +307,7 @@ def main():
                     kind == "string"
                     and json_name not in required
                     and (name, json_name) not in EMPTY_IS_A_VALUE
-                ):
+                ) or (name, json_name) in ZERO_IS_UNSET:
                     flags += "o"
             out.append([tag, json_name, kind, flags] if flags else [tag, json_name, kind])
         entry = {"fields": sorted(out)}

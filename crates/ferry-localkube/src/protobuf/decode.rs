@@ -2,10 +2,11 @@
 //!
 //! Kubernetes messages are proto2, written by gogo-protobuf: a field that is absent stays
 //! absent; a message that is present is an object even when empty (`strategy: {}`); a zero
-//! that was written is kept (`replicas: 0` on a pointer field means 0, and on a non-pointer
-//! field it equals the default). The one exception is the empty string of an optional
-//! string, which gogo writes for every non-pointer string: it is dropped, as Go's `omitempty`
-//! would, so server defaults (`restartPolicy`, `imagePullPolicy`, ...) still apply.
+//! that was written is kept (`replicas: 0` on a pointer field means 0). But gogo writes every
+//! non-pointer field, zero or not, where Go's JSON `omitempty` would drop it: so fields the
+//! table marks "zero means unset" (optional strings, and the known non-pointer ints/bools such
+//! as `nodePort`) are dropped at zero, and server defaults (`restartPolicy`, `imagePullPolicy`,
+//! a nodePort allocation) still apply.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -40,7 +41,11 @@ impl<'t> Decoder<'t> {
         if out.is_empty() { "(object)".to_string() } else { out }
     }
 
-    fn within<T>(&mut self, segment: String, f: impl FnOnce(&mut Self) -> Result<T, ProtoError>) -> Result<T, ProtoError> {
+    fn within<T>(
+        &mut self,
+        segment: String,
+        f: impl FnOnce(&mut Self) -> Result<T, ProtoError>,
+    ) -> Result<T, ProtoError> {
         self.path.push(segment);
         let out = f(self);
         self.path.pop();
@@ -120,7 +125,12 @@ impl<'t> Decoder<'t> {
         Ok(())
     }
 
-    fn field(&mut self, field: &Field, value: wire::Value<'_>, object: &mut Map<String, Value>) -> Result<(), ProtoError> {
+    fn field(
+        &mut self,
+        field: &Field,
+        value: wire::Value<'_>,
+        object: &mut Map<String, Value>,
+    ) -> Result<(), ProtoError> {
         match field.kind {
             Kind::Map(key, item) => {
                 let Value::Object(map) = object.entry(field.json.clone()).or_insert_with(|| Value::Object(Map::new()))
@@ -146,7 +156,7 @@ impl<'t> Decoder<'t> {
             }
             Kind::Single(item) => {
                 let decoded = self.item(item, value)?;
-                if field.omit_empty && decoded.as_str() == Some("") {
+                if field.omit_empty && is_zero(&decoded) {
                     object.remove(&field.json);
                 } else {
                     object.insert(field.json.clone(), decoded);
@@ -278,14 +288,23 @@ impl<'t> Decoder<'t> {
                 None => Value::Null,
             },
             Special::Items => Value::Array(
-                fields.iter().filter(|(t, _)| *t == 1).map(|(_, v)| self.scalar(Scalar::String, *v)).collect::<Result<_, _>>()?,
+                fields
+                    .iter()
+                    .filter(|(t, _)| *t == 1)
+                    .map(|(_, v)| self.scalar(Scalar::String, *v))
+                    .collect::<Result<_, _>>()?,
             ),
             Special::OrArray | Special::OrBool | Special::OrStringArray => self.schema_or(index, special, &fields)?,
         })
     }
 
     /// apiextensions' JSONSchemaPropsOr{Array,Bool,StringArray}: a schema, or the other form.
-    fn schema_or(&mut self, index: usize, special: Special, fields: &[(u32, wire::Value<'_>)]) -> Result<Value, ProtoError> {
+    fn schema_or(
+        &mut self,
+        index: usize,
+        special: Special,
+        fields: &[(u32, wire::Value<'_>)],
+    ) -> Result<Value, ProtoError> {
         let own = self.table.message(index);
         let (schema_tag, other_tag) = if special == Special::OrBool { (2, 1) } else { (1, 2) };
         let schema_kind = own.fields.get(&schema_tag).map(|f| f.kind);
@@ -314,9 +333,7 @@ impl<'t> Decoder<'t> {
                 };
                 Value::Array(others.into_iter().map(|v| self.item(item, v)).collect::<Result<_, _>>()?)
             }
-            _ => Value::Array(
-                others.into_iter().map(|v| self.scalar(Scalar::String, v)).collect::<Result<_, _>>()?,
-            ),
+            _ => Value::Array(others.into_iter().map(|v| self.scalar(Scalar::String, v)).collect::<Result<_, _>>()?),
         })
     }
 
@@ -335,7 +352,9 @@ impl<'t> Decoder<'t> {
     /// RFC 3339 in UTC: whole seconds for Time, microseconds for MicroTime (as Go writes them).
     fn time(&self, seconds: i64, nanos: Option<i32>) -> Result<String, ProtoError> {
         // 0000-01-01T00:00:00Z ..= 9999-12-31T23:59:59Z, what RFC 3339 can write.
-        if !(-62_167_219_200..=253_402_300_799).contains(&seconds) || nanos.is_some_and(|n| !(0..1_000_000_000).contains(&n)) {
+        if !(-62_167_219_200..=253_402_300_799).contains(&seconds)
+            || nanos.is_some_and(|n| !(0..1_000_000_000).contains(&n))
+        {
             return Err(ProtoError::TimeOutOfRange { field: self.field_path(), seconds });
         }
         let whole = crate::time::format_rfc3339(seconds);
@@ -343,6 +362,15 @@ impl<'t> Decoder<'t> {
             None => whole,
             Some(n) => format!("{}.{:06}Z", whole.trim_end_matches('Z'), n / 1000),
         })
+    }
+}
+
+fn is_zero(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.is_empty(),
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        _ => false,
     }
 }
 

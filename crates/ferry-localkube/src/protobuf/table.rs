@@ -84,7 +84,6 @@ pub enum Special {
 
 #[derive(Debug)]
 pub struct Message {
-    pub name: String,
     pub special: Option<Special>,
     pub fields: HashMap<u32, Field>,
 }
@@ -112,12 +111,9 @@ impl Table {
         self.kinds.get(&format!("{api_version} {kind}")).copied()
     }
 
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.messages.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.messages.is_empty()
     }
 
     fn parse(text: &str) -> Result<Table, String> {
@@ -168,7 +164,7 @@ fn parse_message(name: &str, entry: &Value, index: &HashMap<&str, usize>) -> Res
         };
         fields.insert(tag, field);
     }
-    Ok(Message { name: name.to_string(), special, fields })
+    Ok(Message { special, fields })
 }
 
 /// `string`, `msg:<name>` or `map:<key>:<value>`.
@@ -198,7 +194,6 @@ mod tests {
         let table = Table::get().unwrap();
         assert!(table.len() > 500, "{} messages", table.len());
         let deployment = table.message(table.kind("apps/v1", "Deployment").unwrap());
-        assert_eq!(deployment.name, "io.k8s.api.apps.v1.Deployment");
         assert_eq!(deployment.fields[&1].json, "metadata");
         let Kind::Single(Item::Message(spec)) = deployment.fields[&2].kind else { panic!("spec is a message") };
         assert_eq!(table.message(spec).fields[&1].json, "replicas");

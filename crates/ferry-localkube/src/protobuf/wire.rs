@@ -88,7 +88,10 @@ impl<'a> Reader<'a> {
     }
 
     /// The next value of a packed field; nothing more after an error.
-    fn next_packed(&mut self, read: impl FnOnce(&mut Self) -> Result<u64, ProtoError>) -> Option<Result<u64, ProtoError>> {
+    fn next_packed(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Result<u64, ProtoError>,
+    ) -> Option<Result<u64, ProtoError>> {
         if self.done() {
             return None;
         }
