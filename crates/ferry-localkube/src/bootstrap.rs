@@ -8,7 +8,12 @@ use crate::api::{Cluster, write};
 use crate::resource::GroupResource;
 
 fn seed() -> Vec<(GroupResource, Value)> {
-    let ns = |n: &str| (GroupResource::new("", "namespaces"), json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n}}));
+    let ns = |n: &str| {
+        (
+            GroupResource::new("", "namespaces"),
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n}}),
+        )
+    };
     vec![
         ns("default"),
         ns("kube-system"),
@@ -33,7 +38,11 @@ pub fn bootstrap(cluster: &Cluster) {
         let result = cluster.store.write(|s| {
             let rt = s.registry.storage_type(&gr).expect("built-in kind");
             let exists = s.get(&gr, crate::object::namespace(&obj), crate::object::name(&obj)).is_some();
-            if exists { Ok(Value::Null) } else { write::insert(s, &rt, obj, Ownership::Update("kube-apiserver".into()), false) }
+            if exists {
+                Ok(Value::Null)
+            } else {
+                write::insert(s, &rt, obj, Ownership::Update("kube-apiserver".into()), false)
+            }
         });
         if let Err(e) = result {
             tracing::error!(error = %e, "bootstrap object rejected");
@@ -43,11 +52,11 @@ pub fn bootstrap(cluster: &Cluster) {
         "nodeInfo": {"kubeletVersion": "v1.32.0", "operatingSystem": "linux", "architecture": "amd64"}});
     cluster.store.write(|s| {
         let gr = GroupResource::new("", "nodes");
-        if let Some(mut node) = s.get(&gr, "", "localkube").cloned() {
-            if node.get("status") != Some(&node_status) {
-                node["status"] = node_status;
-                s.put(&gr, node);
-            }
+        if let Some(mut node) = s.get(&gr, "", "localkube").cloned()
+            && node.get("status") != Some(&node_status)
+        {
+            node["status"] = node_status;
+            s.put(&gr, node);
         }
     });
 }

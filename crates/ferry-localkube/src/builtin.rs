@@ -69,7 +69,14 @@ const BUILTINS: &[Builtin] = &[
     b("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", false, &["pc"]),
     b("events.k8s.io", "v1", "Event", "events", true, &["ev"]),
     w(
-        b("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, &["crd", "crds"]),
+        b(
+            "apiextensions.k8s.io",
+            "v1",
+            "CustomResourceDefinition",
+            "customresourcedefinitions",
+            false,
+            &["crd", "crds"],
+        ),
         false,
     ),
 ];
@@ -115,8 +122,15 @@ fn to_type(x: &Builtin) -> ResourceType {
 /// `kubectl get all` lists the kinds in the `all` category.
 fn categories(kind: &str) -> Vec<String> {
     match kind {
-        "Pod" | "Service" | "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job"
-        | "CronJob" | "HorizontalPodAutoscaler" => vec!["all".into()],
+        "Pod"
+        | "Service"
+        | "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "Job"
+        | "CronJob"
+        | "HorizontalPodAutoscaler" => vec!["all".into()],
         _ => Vec::new(),
     }
 }

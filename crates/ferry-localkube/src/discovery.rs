@@ -37,10 +37,8 @@ pub fn api_versions(address: &str) -> Value {
 }
 
 fn group_json(group: &str, versions: &[String]) -> Value {
-    let vs: Vec<Value> = versions
-        .iter()
-        .map(|v| json!({"groupVersion": format!("{group}/{v}"), "version": v}))
-        .collect();
+    let vs: Vec<Value> =
+        versions.iter().map(|v| json!({"groupVersion": format!("{group}/{v}"), "version": v})).collect();
     json!({"name": group, "versions": vs, "preferredVersion": vs.first().cloned().unwrap_or(json!({}))})
 }
 
@@ -83,7 +81,8 @@ pub fn resource_list(registry: &Registry, group: &str, version: &str) -> Option<
             resources.push(json!({"name": format!("{}/status", t.plural), "singularName": "", "namespaced": t.namespaced, "kind": t.kind, "verbs": sub_verbs()}));
         }
         if t.scale.is_some() {
-            resources.push(json!({"name": format!("{}/scale", t.plural), "singularName": "", "namespaced": t.namespaced,
+            resources
+                .push(json!({"name": format!("{}/scale", t.plural), "singularName": "", "namespaced": t.namespaced,
                 "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": sub_verbs()}));
         }
     }
@@ -115,7 +114,8 @@ fn aggregated_group(registry: &Registry, group: &str, versions: &[String]) -> Va
     let versions: Vec<Value> = versions
         .iter()
         .map(|v| {
-            let resources: Vec<Value> = registry.resources_in(group, v).iter().map(|t| aggregated_resource(t)).collect();
+            let resources: Vec<Value> =
+                registry.resources_in(group, v).iter().map(|t| aggregated_resource(t)).collect();
             json!({"version": v, "resources": resources, "freshness": "Current"})
         })
         .collect();
@@ -140,14 +140,21 @@ mod tests {
     fn apps_v1_lists_deployments_with_subresources() {
         let r = Registry::default();
         let list = resource_list(&r, "apps", "v1").unwrap();
-        let names: Vec<&str> = list["resources"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
-        assert!(names.contains(&"deployments") && names.contains(&"deployments/status") && names.contains(&"deployments/scale"));
+        let names: Vec<&str> =
+            list["resources"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+        assert!(
+            names.contains(&"deployments")
+                && names.contains(&"deployments/status")
+                && names.contains(&"deployments/scale")
+        );
         assert!(resource_list(&r, "apps", "v9").is_none());
     }
 
     #[test]
     fn aggregated_is_chosen_only_for_v2() {
-        assert!(wants_aggregated("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"));
+        assert!(wants_aggregated(
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"
+        ));
         assert!(!wants_aggregated("application/json"));
         let a = aggregated(&Registry::default(), false);
         assert!(a["items"].as_array().unwrap().iter().any(|g| g["metadata"]["name"] == "apps"));

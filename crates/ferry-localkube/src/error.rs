@@ -72,7 +72,7 @@ pub struct ApiError {
     pub reason: Reason,
     pub message: String,
     /// `details.name`, `details.group`, `details.kind` (the resource, plural, as Kubernetes does).
-    pub details: Option<(String, String, String)>,
+    pub details: Option<Box<(String, String, String)>>,
     pub causes: Vec<Cause>,
 }
 
@@ -106,11 +106,8 @@ impl ApiError {
     }
 
     pub fn already_exists(resource: &str, group: &str, name: &str) -> Self {
-        Self::new(
-            Reason::AlreadyExists,
-            format!("{} \"{name}\" already exists", qualified(resource, group)),
-        )
-        .with_details(name, group, resource)
+        Self::new(Reason::AlreadyExists, format!("{} \"{name}\" already exists", qualified(resource, group)))
+            .with_details(name, group, resource)
     }
 
     /// The optimistic-concurrency failure kubectl users know.
@@ -128,33 +125,22 @@ impl ApiError {
 
     /// `Deployment.apps "Bad" is invalid: metadata.name: Invalid value: ...`
     pub fn invalid(kind: &str, group: &str, name: &str, causes: Vec<Cause>) -> Self {
-        let listed: Vec<String> =
-            causes.iter().map(|c| format!("{}: {}", c.field, c.message)).collect();
-        let summary = if listed.len() == 1 {
-            listed[0].clone()
-        } else {
-            format!("[{}]", listed.join(", "))
-        };
-        let mut err = Self::new(
-            Reason::Invalid,
-            format!("{} \"{name}\" is invalid: {summary}", qualified(kind, group)),
-        )
-        .with_details(name, group, kind);
+        let listed: Vec<String> = causes.iter().map(|c| format!("{}: {}", c.field, c.message)).collect();
+        let summary = if listed.len() == 1 { listed[0].clone() } else { format!("[{}]", listed.join(", ")) };
+        let mut err =
+            Self::new(Reason::Invalid, format!("{} \"{name}\" is invalid: {summary}", qualified(kind, group)))
+                .with_details(name, group, kind);
         err.causes = causes;
         err
     }
 
     pub fn with_details(mut self, name: &str, group: &str, kind: &str) -> Self {
-        self.details = Some((name.to_string(), group.to_string(), kind.to_string()));
+        self.details = Some(Box::new((name.to_string(), group.to_string(), kind.to_string())));
         self
     }
 
     pub fn with_cause(mut self, kind: &str, message: &str, field: &str) -> Self {
-        self.causes.push(Cause {
-            kind: kind.to_string(),
-            message: message.to_string(),
-            field: field.to_string(),
-        });
+        self.causes.push(Cause { kind: kind.to_string(), message: message.to_string(), field: field.to_string() });
         self
     }
 
@@ -174,7 +160,8 @@ impl ApiError {
             "code": self.code(),
         });
         let mut details = serde_json::Map::new();
-        if let Some((name, group, kind)) = &self.details {
+        if let Some(details_box) = &self.details {
+            let (name, group, kind) = details_box.as_ref();
             if !name.is_empty() {
                 details.insert("name".into(), json!(name));
             }
@@ -184,11 +171,8 @@ impl ApiError {
             details.insert("kind".into(), json!(kind));
         }
         if !self.causes.is_empty() {
-            let causes: Vec<Value> = self
-                .causes
-                .iter()
-                .map(|c| json!({"reason": c.kind, "message": c.message, "field": c.field}))
-                .collect();
+            let causes: Vec<Value> =
+                self.causes.iter().map(|c| json!({"reason": c.kind, "message": c.message, "field": c.field})).collect();
             details.insert("causes".into(), Value::Array(causes));
         }
         if !details.is_empty() {

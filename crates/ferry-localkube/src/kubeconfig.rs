@@ -16,7 +16,9 @@ pub fn render(clusters: &[(String, SocketAddr)]) -> String {
     }
     out.push_str("contexts:\n");
     for (name, _) in clusters {
-        out.push_str(&format!("- name: {name}\n  context:\n    cluster: {name}\n    user: {name}\n    namespace: default\n"));
+        out.push_str(&format!(
+            "- name: {name}\n  context:\n    cluster: {name}\n    user: {name}\n    namespace: default\n"
+        ));
     }
     let current = clusters.first().map_or("", |(n, _)| n.as_str());
     out.push_str(&format!("current-context: {current}\n"));
@@ -39,7 +41,8 @@ mod tests {
 
     #[test]
     fn first_cluster_is_current() {
-        let text = render(&[("dev".into(), "127.0.0.1:1".parse().unwrap()), ("prod".into(), "127.0.0.1:2".parse().unwrap())]);
+        let text =
+            render(&[("dev".into(), "127.0.0.1:1".parse().unwrap()), ("prod".into(), "127.0.0.1:2".parse().unwrap())]);
         assert!(text.contains("current-context: dev\n"));
         assert!(text.contains("server: http://127.0.0.1:2"));
     }

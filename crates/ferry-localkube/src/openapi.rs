@@ -63,10 +63,7 @@ pub fn document(registry: &Registry, group: &str, version: &str) -> Option<Value
             })
         };
         let item = format!("/{}/{{name}}", t.collection_path(Some("{namespace}")).trim_start_matches('/'));
-        paths.insert(
-            item,
-            json!({"get": op("get"), "put": op("put"), "patch": op("patch"), "delete": op("delete")}),
-        );
+        paths.insert(item, json!({"get": op("get"), "put": op("put"), "patch": op("patch"), "delete": op("delete")}));
         paths.insert(t.collection_path(Some("{namespace}")), json!({"get": op("list"), "post": op("post")}));
     }
     Some(json!({

@@ -42,8 +42,11 @@ struct StateFile {
     clusters: BTreeMap<String, StoredCluster>,
 }
 
+/// Per cluster name: its resourceVersion and its objects.
+pub type Saved = BTreeMap<String, (u64, Vec<(GroupResource, Value)>)>;
+
 /// Loads a state file; a missing file is an empty state.
-pub fn load(path: &Path) -> Result<BTreeMap<String, (u64, Vec<(GroupResource, Value)>)>, PersistError> {
+pub fn load(path: &Path) -> Result<Saved, PersistError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
@@ -59,7 +62,11 @@ pub fn load(path: &Path) -> Result<BTreeMap<String, (u64, Vec<(GroupResource, Va
         .clusters
         .into_iter()
         .map(|(name, c)| {
-            let objects = c.objects.into_iter().map(|o| (GroupResource { group: o.group, resource: o.resource }, o.object)).collect();
+            let objects = c
+                .objects
+                .into_iter()
+                .map(|o| (GroupResource { group: o.group, resource: o.resource }, o.object))
+                .collect();
             (name, (c.resource_version, objects))
         })
         .collect())
@@ -73,7 +80,11 @@ pub fn save(path: &Path, clusters: &[Arc<Cluster>]) -> Result<(), PersistError> 
             resource_version: s.rv,
             objects: s
                 .all()
-                .map(|(gr, o)| StoredObject { group: gr.group.clone(), resource: gr.resource.clone(), object: o.clone() })
+                .map(|(gr, o)| StoredObject {
+                    group: gr.group.clone(),
+                    resource: gr.resource.clone(),
+                    object: o.clone(),
+                })
                 .collect(),
         });
         file.clusters.insert(c.name.clone(), stored);

@@ -30,18 +30,12 @@ pub struct GroupVersions {
 impl Registry {
     /// The type served at `group/version` under the REST name `plural`.
     pub fn lookup(&self, group: &str, version: &str, plural: &str) -> Option<Arc<ResourceType>> {
-        self.types
-            .iter()
-            .find(|t| t.group == group && t.version == version && t.plural == plural)
-            .cloned()
+        self.types.iter().find(|t| t.group == group && t.version == version && t.plural == plural).cloned()
     }
 
     /// The type of an object with this `apiVersion` and `kind`.
     pub fn by_kind(&self, group: &str, version: &str, kind: &str) -> Option<Arc<ResourceType>> {
-        self.types
-            .iter()
-            .find(|t| t.group == group && t.version == version && t.kind == kind)
-            .cloned()
+        self.types.iter().find(|t| t.group == group && t.version == version && t.kind == kind).cloned()
     }
 
     /// The version objects of a group/resource are stored at.
@@ -139,17 +133,22 @@ fn invalid(crd: &Value, field: &str, message: &str) -> ApiError {
 /// Validates a CRD's names and versions and turns each served version into a type.
 pub fn types_from_crd(crd: &Value) -> ApiResult<Vec<ResourceType>> {
     let group = str_at(crd, "/spec/group").ok_or_else(|| invalid(crd, "spec.group", "Required value"))?;
-    let plural = str_at(crd, "/spec/names/plural")
-        .ok_or_else(|| invalid(crd, "spec.names.plural", "Required value"))?;
-    let kind =
-        str_at(crd, "/spec/names/kind").ok_or_else(|| invalid(crd, "spec.names.kind", "Required value"))?;
+    let plural =
+        str_at(crd, "/spec/names/plural").ok_or_else(|| invalid(crd, "spec.names.plural", "Required value"))?;
+    let kind = str_at(crd, "/spec/names/kind").ok_or_else(|| invalid(crd, "spec.names.kind", "Required value"))?;
     let expected = format!("{plural}.{group}");
     if crd_name(crd) != expected {
-        return Err(invalid(crd, "metadata.name", &format!("must be spec.names.plural+\".\"+spec.group: \"{expected}\"")));
+        return Err(invalid(
+            crd,
+            "metadata.name",
+            &format!("must be spec.names.plural+\".\"+spec.group: \"{expected}\""),
+        ));
     }
     let scope = str_at(crd, "/spec/scope").unwrap_or("Namespaced");
     let versions = crd.pointer("/spec/versions").and_then(Value::as_array);
-    let versions = versions.filter(|v| !v.is_empty()).ok_or_else(|| invalid(crd, "spec.versions", "must have exactly one version marked as storage version"))?;
+    let versions = versions
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| invalid(crd, "spec.versions", "must have exactly one version marked as storage version"))?;
     let strings = |ptr: &str| -> Vec<String> {
         crd.pointer(ptr)
             .and_then(Value::as_array)

@@ -146,13 +146,8 @@ fn parse_set(s: &str) -> Result<Vec<String>, String> {
 }
 
 fn checked_key(k: &str) -> Result<String, String> {
-    let ok = !k.is_empty()
-        && k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
-    if ok {
-        Ok(k.to_string())
-    } else {
-        Err(format!("unable to parse requirement: invalid label key {k:?}"))
-    }
+    let ok = !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
+    if ok { Ok(k.to_string()) } else { Err(format!("unable to parse requirement: invalid label key {k:?}")) }
 }
 
 /// A parsed field selector (`a=b,c!=d`).

@@ -26,11 +26,19 @@ impl std::str::FromStr for ClusterSpec {
     /// `NAME` or `NAME=PORT`.
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, port) = match s.split_once('=') {
-            Some((n, p)) => (n, Some(p.parse::<u16>().map_err(|_| format!("invalid port {p:?} in --cluster {s:?}: expected NAME or NAME=PORT"))?)),
+            Some((n, p)) => (
+                n,
+                Some(
+                    p.parse::<u16>()
+                        .map_err(|_| format!("invalid port {p:?} in --cluster {s:?}: expected NAME or NAME=PORT"))?,
+                ),
+            ),
             None => (s, None),
         };
         if !crate::api::validate::is_dns1123_label(name) {
-            return Err(format!("invalid cluster name {name:?}: use lower-case letters, digits and '-' (it becomes a kubeconfig context name)"));
+            return Err(format!(
+                "invalid cluster name {name:?}: use lower-case letters, digits and '-' (it becomes a kubeconfig context name)"
+            ));
         }
         Ok(ClusterSpec { name: name.to_string(), port })
     }
@@ -68,21 +76,31 @@ pub struct LocalKube {
 impl LocalKube {
     /// Binds, restores or bootstraps, starts controllers, then writes the kubeconfig.
     pub async fn start(opts: ServeOptions) -> Result<LocalKube, ServeError> {
-        let specs = if opts.clusters.is_empty() { vec![ClusterSpec { name: "local".into(), port: None }] } else { opts.clusters.clone() };
+        let specs = if opts.clusters.is_empty() {
+            vec![ClusterSpec { name: "local".into(), port: None }]
+        } else {
+            opts.clusters.clone()
+        };
         for (i, s) in specs.iter().enumerate() {
             if specs[..i].iter().any(|o| o.name == s.name) {
                 return Err(ServeError::Duplicate { name: s.name.clone() });
             }
         }
-        let mut saved = match &opts.state { Some(p) => persist::load(p)?, None => Default::default() };
+        let mut saved = match &opts.state {
+            Some(p) => persist::load(p)?,
+            None => Default::default(),
+        };
         let mut clusters = Vec::new();
         let mut tasks = Vec::new();
         for spec in &specs {
             let port = spec.port.unwrap_or(0);
-            let listener = TcpListener::bind(("127.0.0.1", port))
-                .await
-                .map_err(|source| ServeError::Bind { name: spec.name.clone(), port, source })?;
-            let addr = listener.local_addr().map_err(|source| ServeError::Bind { name: spec.name.clone(), port, source })?;
+            let listener = TcpListener::bind(("127.0.0.1", port)).await.map_err(|source| ServeError::Bind {
+                name: spec.name.clone(),
+                port,
+                source,
+            })?;
+            let addr =
+                listener.local_addr().map_err(|source| ServeError::Bind { name: spec.name.clone(), port, source })?;
             let cluster = Arc::new(Cluster::new(&spec.name, opts.settings.clone()));
             if let Some((rv, objects)) = saved.remove(&spec.name) {
                 restore(&cluster, rv, objects);
@@ -101,7 +119,8 @@ impl LocalKube {
             tasks.push(tokio::spawn(persist::run(path.clone(), clusters.iter().map(|(c, _)| c.clone()).collect())));
         }
         let named: Vec<(String, SocketAddr)> = clusters.iter().map(|(c, a)| (c.name.clone(), *a)).collect();
-        kubeconfig::write(&opts.kubeconfig, &named).map_err(|source| ServeError::Kubeconfig { path: opts.kubeconfig.clone(), source })?;
+        kubeconfig::write(&opts.kubeconfig, &named)
+            .map_err(|source| ServeError::Kubeconfig { path: opts.kubeconfig.clone(), source })?;
         Ok(LocalKube { clusters, kubeconfig: opts.kubeconfig, state: opts.state, tasks })
     }
 
@@ -128,10 +147,11 @@ impl Drop for LocalKube {
 fn restore(cluster: &Cluster, rv: u64, objects: Vec<(crate::resource::GroupResource, serde_json::Value)>) {
     cluster.store.write(|s| {
         for (gr, obj) in &objects {
-            if gr.group == "apiextensions.k8s.io" && gr.resource == "customresourcedefinitions" {
-                if let Err(e) = s.registry.add_crd(obj) {
-                    tracing::warn!(error = %e, "stored CRD no longer valid; its kind is not served");
-                }
+            if gr.group == "apiextensions.k8s.io"
+                && gr.resource == "customresourcedefinitions"
+                && let Err(e) = s.registry.add_crd(obj)
+            {
+                tracing::warn!(error = %e, "stored CRD no longer valid; its kind is not served");
             }
         }
         s.restore(rv, objects);

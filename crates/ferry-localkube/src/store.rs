@@ -64,11 +64,7 @@ impl State {
     }
 
     /// Objects of a group/resource, in one namespace or all of them, in key order.
-    pub fn list<'a>(
-        &'a self,
-        gr: &GroupResource,
-        namespace: Option<&'a str>,
-    ) -> impl Iterator<Item = &'a Value> + 'a {
+    pub fn list<'a>(&'a self, gr: &GroupResource, namespace: Option<&'a str>) -> impl Iterator<Item = &'a Value> + 'a {
         self.objects
             .get(gr)
             .into_iter()
@@ -89,11 +85,9 @@ impl State {
     /// Stores an object under a fresh resourceVersion and records the event.
     pub fn put(&mut self, gr: &GroupResource, mut obj: Value) -> Value {
         self.rv += 1;
-        object::metadata_mut(&mut obj)
-            .insert("resourceVersion".into(), Value::String(self.rv.to_string()));
+        object::metadata_mut(&mut obj).insert("resourceVersion".into(), Value::String(self.rv.to_string()));
         let key = (object::namespace(&obj).to_string(), object::name(&obj).to_string());
-        let existed =
-            self.objects.entry(gr.clone()).or_default().insert(key, obj.clone()).is_some();
+        let existed = self.objects.entry(gr.clone()).or_default().insert(key, obj.clone()).is_some();
         let kind = if existed { EventType::Modified } else { EventType::Added };
         self.record(kind, gr, obj.clone());
         obj
@@ -104,16 +98,14 @@ impl State {
         let key = (namespace.to_string(), name.to_string());
         let mut obj = self.objects.get_mut(gr)?.remove(&key)?;
         self.rv += 1;
-        object::metadata_mut(&mut obj)
-            .insert("resourceVersion".into(), Value::String(self.rv.to_string()));
+        object::metadata_mut(&mut obj).insert("resourceVersion".into(), Value::String(self.rv.to_string()));
         self.record(EventType::Deleted, gr, obj.clone());
         Some(obj)
     }
 
     /// Drops every object of a group/resource (its CRD is gone), with DELETED events.
     pub fn remove_all(&mut self, gr: &GroupResource) {
-        let keys: Vec<ObjectKey> =
-            self.objects.get(gr).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+        let keys: Vec<ObjectKey> = self.objects.get(gr).map(|m| m.keys().cloned().collect()).unwrap_or_default();
         for (ns, name) in keys {
             self.remove(gr, &ns, &name);
         }
@@ -188,10 +180,7 @@ impl Store {
     }
 
     /// Subscribes to events, atomically with reading the state they follow.
-    pub fn subscribe_with<R>(
-        &self,
-        f: impl FnOnce(&State) -> R,
-    ) -> (broadcast::Receiver<Arc<WatchEvent>>, R) {
+    pub fn subscribe_with<R>(&self, f: impl FnOnce(&State) -> R) -> (broadcast::Receiver<Arc<WatchEvent>>, R) {
         let state = self.lock();
         let rx = self.events.subscribe();
         (rx, f(&state))

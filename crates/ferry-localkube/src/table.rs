@@ -71,11 +71,7 @@ fn int(obj: &Value, path: &str) -> i64 {
 
 fn containers(obj: &Value, which: &str) -> String {
     let list = obj.pointer("/spec/template/spec/containers").and_then(Value::as_array);
-    list.into_iter()
-        .flatten()
-        .filter_map(|c| c.get(which).and_then(Value::as_str))
-        .collect::<Vec<_>>()
-        .join(",")
+    list.into_iter().flatten().filter_map(|c| c.get(which).and_then(Value::as_str)).collect::<Vec<_>>().join(",")
 }
 
 fn selector(obj: &Value) -> String {
@@ -135,9 +131,13 @@ fn cell(rt: &ResourceType, obj: &Value, column: &str) -> Value {
         "Status" if rt.kind == "Namespace" => s("/status/phase"),
         "Status" if rt.kind == "Job" => json!(job_status(obj)),
         "Status" => json!(str_at(obj, "/status/phase").unwrap_or("Pending")),
-        "Data" => json!(obj.get("data").and_then(Value::as_object).map_or(0, |m| m.len())
-            + obj.get("binaryData").and_then(Value::as_object).map_or(0, |m| m.len())),
-        "Type" => s("/spec/type").as_str().filter(|_| rt.kind == "Service").map(|t| json!(t)).unwrap_or_else(|| s("/type")),
+        "Data" => json!(
+            obj.get("data").and_then(Value::as_object).map_or(0, |m| m.len())
+                + obj.get("binaryData").and_then(Value::as_object).map_or(0, |m| m.len())
+        ),
+        "Type" => {
+            s("/spec/type").as_str().filter(|_| rt.kind == "Service").map(|t| json!(t)).unwrap_or_else(|| s("/type"))
+        }
         "Secrets" => json!(obj.get("secrets").and_then(Value::as_array).map_or(0, Vec::len)),
         "Cluster-IP" => s("/spec/clusterIP"),
         "External-IP" => json!(external_ip(obj)),
@@ -156,7 +156,11 @@ fn cell(rt: &ResourceType, obj: &Value, column: &str) -> Value {
         "Desired" => json!(int(obj, "spec.replicas")),
         "Current" if rt.kind == "DaemonSet" => json!(int(obj, "status.currentNumberScheduled")),
         "Current" => json!(int(obj, "status.replicas")),
-        "Completions" => json!(format!("{}/{}", int(obj, "status.succeeded"), obj.pointer("/spec/completions").and_then(Value::as_i64).unwrap_or(1))),
+        "Completions" => json!(format!(
+            "{}/{}",
+            int(obj, "status.succeeded"),
+            obj.pointer("/spec/completions").and_then(Value::as_i64).unwrap_or(1)
+        )),
         "Schedule" => s("/spec/schedule"),
         "Suspend" => json!(obj.pointer("/spec/suspend").and_then(Value::as_bool).unwrap_or(false)),
         "Active" => json!(obj.pointer("/status/active").and_then(Value::as_array).map_or(0, Vec::len)),
@@ -196,11 +200,8 @@ fn access_modes(obj: &Value) -> String {
 
 fn service_selector(obj: &Value) -> String {
     let sel = obj.pointer("/spec/selector").and_then(Value::as_object);
-    let pairs: Vec<String> = sel
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
-        .collect();
+    let pairs: Vec<String> =
+        sel.into_iter().flatten().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default())).collect();
     if pairs.is_empty() { "<none>".into() } else { pairs.join(",") }
 }
 
@@ -290,7 +291,8 @@ mod tests {
                 "template": {"spec": {"containers": [{"name": "n", "image": "nginx:1"}]}}},
             "status": {"readyReplicas": 1, "updatedReplicas": 2, "availableReplicas": 1}});
         let t = table(&rt, &[d], IncludeObject::Metadata, json!({}));
-        let names: Vec<&str> = t["columnDefinitions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+        let names: Vec<&str> =
+            t["columnDefinitions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["Name", "Ready", "Up-to-date", "Available", "Age", "Containers", "Images", "Selector"]);
         let cells = &t["rows"][0]["cells"];
         assert_eq!(cells[1], "1/2");

@@ -48,7 +48,8 @@ async fn main() {
     }
     let idle_rss = rss_kib(server.id(), "VmRSS:");
     let kc = Kubeconfig::read_from(&kubeconfig).unwrap();
-    let client = Client::try_from(Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()).await.unwrap()).unwrap();
+    let client =
+        Client::try_from(Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()).await.unwrap()).unwrap();
     let api: Api<ConfigMap> = Api::namespaced(client, "default");
 
     let seen = Arc::new(AtomicUsize::new(0));
@@ -57,10 +58,10 @@ async fn main() {
     let watch = tokio::spawn(async move {
         let mut events = watcher(watch_api, watcher::Config::default().labels("bench=yes")).boxed();
         while let Ok(Some(ev)) = events.try_next().await {
-            if let watcher::Event::Apply(_) = ev {
-                if counter.fetch_add(1, Ordering::Relaxed) + 1 == COUNT {
-                    return;
-                }
+            if let watcher::Event::Apply(_) = ev
+                && counter.fetch_add(1, Ordering::Relaxed) + 1 == COUNT
+            {
+                return;
             }
         }
     });
@@ -114,9 +115,12 @@ async fn main() {
     println!("|---|---|");
     println!("| ConfigMaps created ({IN_FLIGHT} in flight) | {COUNT} |");
     println!("| create throughput | {:.0} objects/s |", COUNT as f64 / create_time.as_secs_f64());
-    println!("| create latency p50 / p99 / max | {:.2} ms / {:.2} ms / {:.2} ms |",
-        percentile(&latencies, 0.5).as_secs_f64() * 1e3, percentile(&latencies, 0.99).as_secs_f64() * 1e3,
-        latencies.last().unwrap().as_secs_f64() * 1e3);
+    println!(
+        "| create latency p50 / p99 / max | {:.2} ms / {:.2} ms / {:.2} ms |",
+        percentile(&latencies, 0.5).as_secs_f64() * 1e3,
+        percentile(&latencies, 0.99).as_secs_f64() * 1e3,
+        latencies.last().unwrap().as_secs_f64() * 1e3
+    );
     println!("| watch received all {COUNT} ADDED events after | {:.2} s |", watch_done.as_secs_f64());
     println!("| list {COUNT} (one request) | {:.1} ms |", list_time.as_secs_f64() * 1e3);
     println!("| list {COUNT} in pages of 500 ({pages} requests) | {:.1} ms |", paged_time.as_secs_f64() * 1e3);

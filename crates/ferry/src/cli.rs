@@ -23,7 +23,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start Ferry on embedded defaults: local clusters dev, staging and prod.
-    #[command(after_help = "Examples:\n  ferry up\n  ferry up --state-dir /tmp/ferry\n\nThen, in another terminal:\n  export KUBECONFIG=$PWD/.ferry/kubeconfig\n  kubectl get namespaces\n  kubectl --context prod get nodes")]
+    #[command(
+        after_help = "Examples:\n  ferry up\n  ferry up --state-dir /tmp/ferry\n\nThen, in another terminal:\n  export KUBECONFIG=$PWD/.ferry/kubeconfig\n  kubectl get namespaces\n  kubectl --context prod get nodes"
+    )]
     Up(UpArgs),
     /// The local Kubernetes-compatible cluster (a simulation for trying Ferry and for tests).
     #[command(subcommand)]
@@ -40,7 +42,9 @@ pub struct UpArgs {
 #[derive(Debug, Subcommand)]
 pub enum LocalkubeCommand {
     /// Serve local clusters on 127.0.0.1 until interrupted.
-    #[command(after_help = "Examples:\n  ferry localkube serve --kubeconfig /tmp/kc\n  ferry localkube serve --kubeconfig /tmp/kc --cluster dev --cluster staging --cluster prod=6443 --state /tmp/clusters.json\n\nFailure injection:\n  an image tagged `broken` (nginx:broken) never becomes ready; the rollout ends with ProgressDeadlineExceeded\n  a Job whose pod template is annotated localkube.ferry.dev/fail: \"true\" fails")]
+    #[command(
+        after_help = "Examples:\n  ferry localkube serve --kubeconfig /tmp/kc\n  ferry localkube serve --kubeconfig /tmp/kc --cluster dev --cluster staging --cluster prod=6443 --state /tmp/clusters.json\n\nFailure injection:\n  an image tagged `broken` (nginx:broken) never becomes ready; the rollout ends with ProgressDeadlineExceeded\n  a Job whose pod template is annotated localkube.ferry.dev/fail: \"true\" fails"
+    )]
     Serve(ServeArgs),
 }
 

@@ -68,14 +68,11 @@ impl FieldSet {
 
     /// Whether `path` is a member with no members below it.
     pub fn is_leaf(&self, path: &FieldPath) -> bool {
-        self.node(path)
-            .is_some_and(|n| n.member && n.children.is_empty())
+        self.node(path).is_some_and(|n| n.member && n.children.is_empty())
     }
 
     fn node(&self, path: &FieldPath) -> Option<&Node> {
-        path.0
-            .iter()
-            .try_fold(&self.root, |node, e| node.children.get(&e.to_key()))
+        path.0.iter().try_fold(&self.root, |node, e| node.children.get(&e.to_key()))
     }
 
     /// Every member path, parents before children.
@@ -87,10 +84,7 @@ impl FieldSet {
 
     /// Member paths with no members below them.
     pub fn leaves(&self) -> Vec<FieldPath> {
-        self.paths()
-            .into_iter()
-            .filter(|p| self.is_leaf(p))
-            .collect()
+        self.paths().into_iter().filter(|p| self.is_leaf(p)).collect()
     }
 
     pub fn union(&self, other: &FieldSet) -> FieldSet {
@@ -124,9 +118,7 @@ impl FieldSet {
 
     /// Reads a `fieldsV1` document.
     pub fn from_fields_v1(value: &Value) -> Result<FieldSet, FieldSetError> {
-        Ok(FieldSet {
-            root: parse_node(value, "")?,
-        })
+        Ok(FieldSet { root: parse_node(value, "")? })
     }
 
     /// Writes the `fieldsV1` document.
@@ -163,10 +155,7 @@ fn parse_node(value: &Value, path: &str) -> Result<Node, FieldSetError> {
             continue;
         }
         let Some(element) = PathElement::from_key(key) else {
-            return Err(FieldSetError::BadKey {
-                path: path.to_string(),
-                key: key.clone(),
-            });
+            return Err(FieldSetError::BadKey { path: path.to_string(), key: key.clone() });
         };
         let child_path = format!("{path}{}", FieldPath(vec![element.clone()]));
         let mut parsed = parse_node(child, &child_path)?;

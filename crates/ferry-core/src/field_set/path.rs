@@ -50,9 +50,7 @@ impl PathElement {
     /// Whether list item `item` (at `index`) is the one this element names.
     pub(crate) fn matches_item(&self, index: usize, item: &Value) -> bool {
         match self {
-            PathElement::Key(keys) => keys
-                .iter()
-                .all(|(k, v)| item.get(k).is_some_and(|iv| same_value(iv, v))),
+            PathElement::Key(keys) => keys.iter().all(|(k, v)| item.get(k).is_some_and(|iv| same_value(iv, v))),
             PathElement::Value(v) => same_value(v, item),
             PathElement::Index(i) => *i == index,
             PathElement::Field(_) => false,
@@ -63,10 +61,7 @@ impl PathElement {
 pub(super) fn sorted(keys: &Map<String, Value>) -> Map<String, Value> {
     let mut pairs: Vec<_> = keys.iter().collect();
     pairs.sort_by(|a, b| a.0.cmp(b.0));
-    pairs
-        .into_iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+    pairs.into_iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
 /// A full path from the object root.
@@ -84,11 +79,9 @@ impl FieldPath {
 fn step<'v>(value: &'v Value, element: &PathElement) -> Option<&'v Value> {
     match (element, value) {
         (PathElement::Field(name), Value::Object(map)) => map.get(name),
-        (_, Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .find(|(i, item)| element.matches_item(*i, item))
-            .map(|(_, item)| item),
+        (_, Value::Array(items)) => {
+            items.iter().enumerate().find(|(i, item)| element.matches_item(*i, item)).map(|(_, item)| item)
+        }
         _ => None,
     }
 }

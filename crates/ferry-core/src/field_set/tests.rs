@@ -39,10 +39,12 @@ fn renders_kubernetes_style_paths() {
     let rendered: Vec<String> = set.leaves().iter().map(ToString::to_string).collect();
     assert!(rendered.contains(&".spec.replicas".to_string()));
     assert!(rendered.contains(&".spec.template.spec.containers[name=\"nginx\"].image".to_string()));
-    assert!(rendered.contains(
-        &".spec.template.spec.containers[name=\"nginx\"].ports[containerPort=80,protocol=\"TCP\"].containerPort"
-            .to_string()
-    ));
+    assert!(
+        rendered.contains(
+            &".spec.template.spec.containers[name=\"nginx\"].ports[containerPort=80,protocol=\"TCP\"].containerPort"
+                .to_string()
+        )
+    );
     let set_list = FieldPath(vec![
         PathElement::Field("metadata".into()),
         PathElement::Field("finalizers".into()),
@@ -79,35 +81,24 @@ fn fields_of_a_deployment() {
 
 #[test]
 fn fields_of_untyped_objects_tracks_map_keys_and_atomic_lists() {
-    let obj =
-        json!({"apiVersion": "x/v1", "kind": "W", "spec": {"a": {"b": 1}, "l": [1, 2], "e": {}}});
+    let obj = json!({"apiVersion": "x/v1", "kind": "W", "spec": {"a": {"b": 1}, "l": [1, 2], "e": {}}});
     let set = fields_of(&obj, None);
-    assert_eq!(
-        set.to_fields_v1(),
-        json!({"f:spec": {"f:a": {"f:b": {}}, "f:e": {}, "f:l": {}}})
-    );
+    assert_eq!(set.to_fields_v1(), json!({"f:spec": {"f:a": {"f:b": {}}, "f:e": {}, "f:l": {}}}));
 }
 
 #[test]
 fn set_algebra() {
     let a = FieldSet::from_fields_v1(&json!({"f:a": {}, "f:b": {"f:c": {}}})).unwrap();
     let b = FieldSet::from_fields_v1(&json!({"f:b": {"f:c": {}, "f:d": {}}})).unwrap();
-    assert_eq!(
-        a.union(&b).to_fields_v1(),
-        json!({"f:a": {}, "f:b": {"f:c": {}, "f:d": {}}})
-    );
+    assert_eq!(a.union(&b).to_fields_v1(), json!({"f:a": {}, "f:b": {"f:c": {}, "f:d": {}}}));
     assert_eq!(a.difference(&b).to_fields_v1(), json!({"f:a": {}}));
-    assert_eq!(
-        a.intersection(&b).to_fields_v1(),
-        json!({"f:b": {"f:c": {}}})
-    );
+    assert_eq!(a.intersection(&b).to_fields_v1(), json!({"f:b": {"f:c": {}}}));
     assert!(a.difference(&a).is_empty());
 }
 
 #[test]
 fn lookup_follows_keys_and_values() {
-    let obj =
-        json!({"spec": {"containers": [{"name": "a", "image": "x"}, {"name": "b", "image": "y"}]}});
+    let obj = json!({"spec": {"containers": [{"name": "a", "image": "x"}, {"name": "b", "image": "y"}]}});
     let path = FieldPath(vec![
         PathElement::Field("spec".into()),
         PathElement::Field("containers".into()),

@@ -54,12 +54,7 @@ pub(crate) fn untracked(parent: &[PathElement], name: &str) -> bool {
     }
 }
 
-fn walk_map(
-    map: &Map<String, Value>,
-    slot: Slot<'_>,
-    path: &mut Vec<PathElement>,
-    set: &mut FieldSet,
-) {
+fn walk_map(map: &Map<String, Value>, slot: Slot<'_>, path: &mut Vec<PathElement>, set: &mut FieldSet) {
     for (name, value) in map {
         if untracked(path, name) {
             continue;
@@ -97,13 +92,7 @@ fn walk_value(value: &Value, slot: Slot<'_>, path: &mut Vec<PathElement>, set: &
 /// The path element naming an associative-list item: its key fields, or its index when it
 /// has none of them.
 pub(crate) fn item_element(item: &Value, keys: &[&str], index: usize) -> PathElement {
-    let found: Map<String, Value> = keys
-        .iter()
-        .filter_map(|k| item.get(*k).map(|v| (k.to_string(), v.clone())))
-        .collect();
-    if found.is_empty() {
-        PathElement::Index(index)
-    } else {
-        PathElement::Key(super::path::sorted(&found))
-    }
+    let found: Map<String, Value> =
+        keys.iter().filter_map(|k| item.get(*k).map(|v| (k.to_string(), v.clone()))).collect();
+    if found.is_empty() { PathElement::Index(index) } else { PathElement::Key(super::path::sorted(&found)) }
 }

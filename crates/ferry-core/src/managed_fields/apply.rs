@@ -45,18 +45,14 @@ pub fn apply(
     let applied = fields_of(config, ty);
     let conflicts = find_conflicts(&live, config, &applied, managed, manager);
     if !conflicts.is_empty() && !force {
-        return Err(ApplyError::Conflicts(
-            conflicts.into_iter().map(|(c, _)| c).collect(),
-        ));
+        return Err(ApplyError::Conflicts(conflicts.into_iter().map(|(c, _)| c).collect()));
     }
     let taken: Vec<FieldPath> = conflicts.into_iter().map(|(_, p)| p).collect();
     let mut entries = others_after_force(managed, manager, &taken);
     let slot = Slot::root(ty);
     let mut object = merge::merge(live, config, slot);
     let previous = own_apply_set(managed, manager);
-    let still_owned = entries
-        .iter()
-        .fold(applied.clone(), |acc, e| acc.union(&e.fields));
+    let still_owned = entries.iter().fold(applied.clone(), |acc, e| acc.union(&e.fields));
     let orphaned = previous.difference(&still_owned);
     remove::remove_paths(&mut object, &orphaned.paths(), slot);
     let entry = ManagedFieldsEntry {
@@ -68,24 +64,15 @@ pub fn apply(
         subresource: None,
     };
     place_entry(&mut entries, managed, manager, entry);
-    Ok(Applied {
-        object,
-        managed: entries,
-    })
+    Ok(Applied { object, managed: entries })
 }
 
 fn check_config(config: &Value) -> Result<(), ApplyError> {
     let Value::Object(map) = config else {
-        return Err(ApplyError::NotAnObject {
-            found: kind_name(config),
-        });
+        return Err(ApplyError::NotAnObject { found: kind_name(config) });
     };
     for field in ["apiVersion", "kind"] {
-        if map
-            .get(field)
-            .and_then(Value::as_str)
-            .is_none_or(str::is_empty)
-        {
+        if map.get(field).and_then(Value::as_str).is_none_or(str::is_empty) {
             return Err(ApplyError::MissingField { field });
         }
     }
@@ -135,18 +122,11 @@ fn is_own_apply(entry: &ManagedFieldsEntry, manager: &str) -> bool {
 }
 
 fn own_apply_set(managed: &[ManagedFieldsEntry], manager: &str) -> FieldSet {
-    managed
-        .iter()
-        .filter(|e| is_own_apply(e, manager))
-        .fold(FieldSet::new(), |acc, e| acc.union(&e.fields))
+    managed.iter().filter(|e| is_own_apply(e, manager)).fold(FieldSet::new(), |acc, e| acc.union(&e.fields))
 }
 
 /// Every other entry, minus the fields taken from it by force; empty entries dropped.
-fn others_after_force(
-    managed: &[ManagedFieldsEntry],
-    manager: &str,
-    taken: &[FieldPath],
-) -> Vec<ManagedFieldsEntry> {
+fn others_after_force(managed: &[ManagedFieldsEntry], manager: &str, taken: &[FieldPath]) -> Vec<ManagedFieldsEntry> {
     managed
         .iter()
         .filter(|e| !is_own_apply(e, manager))
@@ -171,18 +151,15 @@ fn place_entry(
     if entry.fields.is_empty() {
         return;
     }
-    let before = managed
-        .iter()
-        .position(|e| is_own_apply(e, manager))
-        .map(|pos| {
-            managed[..pos]
-                .iter()
-                .filter(|e| {
-                    let sub = e.subresource.as_deref();
-                    entries.iter().any(|x| x.is(&e.manager, e.operation, sub))
-                })
-                .count()
-        });
+    let before = managed.iter().position(|e| is_own_apply(e, manager)).map(|pos| {
+        managed[..pos]
+            .iter()
+            .filter(|e| {
+                let sub = e.subresource.as_deref();
+                entries.iter().any(|x| x.is(&e.manager, e.operation, sub))
+            })
+            .count()
+    });
     match before {
         Some(at) if at <= entries.len() => entries.insert(at, entry),
         _ => entries.push(entry),

@@ -34,15 +34,8 @@ pub struct ManagedFieldsEntry {
 
 impl ManagedFieldsEntry {
     /// Whether this entry is `manager`'s record for `operation` on `subresource`.
-    pub(crate) fn is(
-        &self,
-        manager: &str,
-        operation: Operation,
-        subresource: Option<&str>,
-    ) -> bool {
-        self.manager == manager
-            && self.operation == operation
-            && self.subresource.as_deref() == subresource
+    pub(crate) fn is(&self, manager: &str, operation: Operation, subresource: Option<&str>) -> bool {
+        self.manager == manager && self.operation == operation && self.subresource.as_deref() == subresource
     }
 
     /// Reads one entry.
@@ -54,15 +47,8 @@ impl ManagedFieldsEntry {
     pub fn list_from_json(value: &Value) -> Result<Vec<Self>, EntryError> {
         match value {
             Value::Null => Ok(Vec::new()),
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| entry_at(v, &format!("[{i}]")))
-                .collect(),
-            _ => Err(EntryError::Shape {
-                at: String::new(),
-                expected: "a list",
-            }),
+            Value::Array(items) => items.iter().enumerate().map(|(i, v)| entry_at(v, &format!("[{i}]"))).collect(),
+            _ => Err(EntryError::Shape { at: String::new(), expected: "a list" }),
         }
     }
 
@@ -89,33 +75,19 @@ impl ManagedFieldsEntry {
 
 fn entry_at(value: &Value, at: &str) -> Result<ManagedFieldsEntry, EntryError> {
     let Value::Object(map) = value else {
-        return Err(EntryError::Shape {
-            at: at.to_string(),
-            expected: "an object",
-        });
+        return Err(EntryError::Shape { at: at.to_string(), expected: "an object" });
     };
-    let text = |key: &str| {
-        map.get(key)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
+    let text = |key: &str| map.get(key).and_then(Value::as_str).unwrap_or("").to_string();
     let operation = match text("operation").as_str() {
         "Apply" => Operation::Apply,
         "Update" => Operation::Update,
         other => {
-            return Err(EntryError::Operation {
-                at: at.to_string(),
-                found: other.to_string(),
-            });
+            return Err(EntryError::Operation { at: at.to_string(), found: other.to_string() });
         }
     };
     let fields = match map.get("fieldsV1") {
         None | Some(Value::Null) => FieldSet::new(),
-        Some(v) => FieldSet::from_fields_v1(v).map_err(|source| EntryError::Fields {
-            at: at.to_string(),
-            source,
-        })?,
+        Some(v) => FieldSet::from_fields_v1(v).map_err(|source| EntryError::Fields { at: at.to_string(), source })?,
     };
     Ok(ManagedFieldsEntry {
         manager: text("manager"),
@@ -123,10 +95,6 @@ fn entry_at(value: &Value, at: &str) -> Result<ManagedFieldsEntry, EntryError> {
         api_version: text("apiVersion"),
         time: text("time"),
         fields,
-        subresource: map
-            .get("subresource")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string),
+        subresource: map.get("subresource").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string),
     })
 }

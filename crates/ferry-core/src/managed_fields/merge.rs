@@ -11,9 +11,7 @@ use crate::strategic_merge::same_value;
 /// `config` merged over `live`.
 pub(super) fn merge(live: Value, config: &Value, slot: Slot<'_>) -> Value {
     match (slot.treatment(config), live, config) {
-        (Treatment::Map, Value::Object(live), Value::Object(config)) => {
-            Value::Object(merge_map(live, config, slot))
-        }
+        (Treatment::Map, Value::Object(live), Value::Object(config)) => Value::Object(merge_map(live, config, slot)),
         (Treatment::AssocList(keys), Value::Array(live), Value::Array(config)) => {
             Value::Array(merge_assoc(live, config, &keys, slot))
         }
@@ -29,11 +27,7 @@ pub(super) fn merge(live: Value, config: &Value, slot: Slot<'_>) -> Value {
     }
 }
 
-fn merge_map(
-    mut live: Map<String, Value>,
-    config: &Map<String, Value>,
-    slot: Slot<'_>,
-) -> Map<String, Value> {
+fn merge_map(mut live: Map<String, Value>, config: &Map<String, Value>, slot: Slot<'_>) -> Map<String, Value> {
     for (key, value) in config {
         let old = live.remove(key).unwrap_or(Value::Null);
         live.insert(key.clone(), merge(old, value, slot.child(key)));
@@ -41,12 +35,7 @@ fn merge_map(
     live
 }
 
-fn merge_assoc(
-    mut live: Vec<Value>,
-    config: &[Value],
-    keys: &[&str],
-    slot: Slot<'_>,
-) -> Vec<Value> {
+fn merge_assoc(mut live: Vec<Value>, config: &[Value], keys: &[&str], slot: Slot<'_>) -> Vec<Value> {
     for (i, item) in config.iter().enumerate() {
         let id = crate::field_set::item_element(item, keys, i);
         let found = match &id {

@@ -45,11 +45,7 @@ pub enum ApplyError {
 
 /// Kubernetes' wording: `Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas`.
 fn conflict_message(conflicts: &[Conflict]) -> String {
-    let noun = if conflicts.len() == 1 {
-        "conflict"
-    } else {
-        "conflicts"
-    };
+    let noun = if conflicts.len() == 1 { "conflict" } else { "conflicts" };
     let mut msg = format!("Apply failed with {} {noun}:", conflicts.len());
     for c in conflicts {
         msg.push_str(&format!(" conflict with {:?}: {}", c.manager, c.field));

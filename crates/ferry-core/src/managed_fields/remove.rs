@@ -33,11 +33,7 @@ fn remove_at(value: &mut Value, path: &[PathElement], slot: Slot<'_>) -> bool {
             removed
         }
         (_, Value::Array(items)) => {
-            let Some(pos) = items
-                .iter()
-                .enumerate()
-                .position(|(i, item)| first.matches_item(i, item))
-            else {
+            let Some(pos) = items.iter().enumerate().position(|(i, item)| first.matches_item(i, item)) else {
                 return false;
             };
             if rest.is_empty() {

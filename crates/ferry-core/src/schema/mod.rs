@@ -36,10 +36,7 @@ mod tests {
         assert!(container.field("image").unwrap().ty().is_scalar());
         let ports = container.field("ports").unwrap();
         assert_eq!(ports.list_map_keys(), ["containerPort", "protocol"]);
-        assert_eq!(
-            container.field("args").unwrap().list_type(),
-            ListType::Atomic
-        );
+        assert_eq!(container.field("args").unwrap().list_type(), ListType::Atomic);
     }
 
     #[test]
@@ -51,18 +48,12 @@ mod tests {
         let meta = deploy.field("metadata").unwrap();
         let labels = meta.ty().field("labels").unwrap().ty();
         assert!(labels.is_map() && labels.elem().unwrap().is_scalar());
-        assert_eq!(
-            meta.ty().field("finalizers").unwrap().list_type(),
-            ListType::Set
-        );
+        assert_eq!(meta.ty().field("finalizers").unwrap().list_type(), ListType::Set);
         let rev = builtin().root("apps", "v1", "ControllerRevision").unwrap();
         assert!(rev.field("data").unwrap().ty().is_untyped());
         let pv = builtin().root("", "v1", "PersistentVolume").unwrap();
         let claim_ref = pv.field("spec").unwrap().ty().field("claimRef").unwrap();
-        assert!(
-            !claim_ref.is_atomic(),
-            "field-level granular overrides the struct"
-        );
+        assert!(!claim_ref.is_atomic(), "field-level granular overrides the struct");
         let strategy = spec.field("strategy").unwrap();
         assert!(strategy.patch_strategy().retain_keys);
     }

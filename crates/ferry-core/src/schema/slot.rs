@@ -34,15 +34,9 @@ impl<'a> Slot<'a> {
     /// The slot of key `name` inside this (object) value.
     pub(crate) fn child(&self, name: &str) -> Slot<'a> {
         match self.ty {
-            Some(t) if t.is_map() => Slot {
-                ty: t.elem(),
-                field: None,
-            },
+            Some(t) if t.is_map() => Slot { ty: t.elem(), field: None },
             Some(t) => match t.field(name) {
-                Some(f) => Slot {
-                    ty: Some(f.ty()),
-                    field: Some(f),
-                },
+                Some(f) => Slot { ty: Some(f.ty()), field: Some(f) },
                 None => Slot::default(),
             },
             None => Slot::default(),
@@ -51,10 +45,7 @@ impl<'a> Slot<'a> {
 
     /// The slot of an item of this (list) value.
     pub(crate) fn item(&self) -> Slot<'a> {
-        Slot {
-            ty: self.ty.and_then(|t| t.elem()),
-            field: None,
-        }
+        Slot { ty: self.ty.and_then(|t| t.elem()), field: None }
     }
 
     /// Whether free-key maps and lists here vanish when emptied (Go `omitempty`), as
@@ -92,9 +83,7 @@ impl<'a> Slot<'a> {
             return Treatment::Leaf;
         };
         match f.list_type() {
-            ListType::Map if !f.list_map_keys().is_empty() => {
-                Treatment::AssocList(f.list_map_keys())
-            }
+            ListType::Map if !f.list_map_keys().is_empty() => Treatment::AssocList(f.list_map_keys()),
             ListType::Set => Treatment::SetList,
             _ => Treatment::Leaf,
         }

@@ -18,11 +18,7 @@ pub enum SchemaError {
     #[error("type table is not valid JSON: {0}")]
     Json(#[source] serde_json::Error),
     #[error("type table: definition {def:?} field {field:?} has a malformed type {found}")]
-    BadType {
-        def: String,
-        field: String,
-        found: String,
-    },
+    BadType { def: String, field: String, found: String },
 }
 
 /// The shape of a value, as the table records it.
@@ -120,11 +116,7 @@ impl Schema {
             let atomic = def.a == 1;
             defs.insert(name, Definition { fields, atomic });
         }
-        let roots = raw
-            .g
-            .into_iter()
-            .map(|(gvk, def)| (gvk, Shape::Struct(def)))
-            .collect();
+        let roots = raw.g.into_iter().map(|(gvk, def)| (gvk, Shape::Struct(def))).collect();
         Ok(Schema { defs, roots })
     }
 

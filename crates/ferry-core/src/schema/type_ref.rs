@@ -47,10 +47,7 @@ impl<'a> TypeRef<'a> {
             return None;
         };
         let field = self.schema.definition(def)?.fields.get(name)?;
-        Some(FieldSchema {
-            ty: TypeRef::new(self.schema, &field.shape),
-            def: field,
-        })
+        Some(FieldSchema { ty: TypeRef::new(self.schema, &field.shape), def: field })
     }
 
     /// The item type of a list, or the value type of a map.

@@ -26,9 +26,8 @@ pub(super) fn merge_list(
     match item_kind(&original, &patch, path)? {
         ItemKind::Scalars => Ok(merge_scalars(original, patch)),
         ItemKind::Objects => {
-            let key = field
-                .and_then(|f| f.patch_merge_key())
-                .ok_or_else(|| PatchError::NoMergeKey { path: shown(path) })?;
+            let key =
+                field.and_then(|f| f.patch_merge_key()).ok_or_else(|| PatchError::NoMergeKey { path: shown(path) })?;
             merge_objects(original, patch, key, field, path)
         }
     }
@@ -80,21 +79,12 @@ fn item_kind(original: &[Value], patch: &[Value], path: &str) -> Result<ItemKind
 }
 
 /// Lists without merge strategy: the patch list wins, minus directives in its objects.
-fn replace_items(
-    patch: Vec<Value>,
-    field: Option<FieldSchema<'_>>,
-    path: &str,
-) -> Result<Vec<Value>, PatchError> {
+fn replace_items(patch: Vec<Value>, field: Option<FieldSchema<'_>>, path: &str) -> Result<Vec<Value>, PatchError> {
     let elem = field.and_then(|f| f.ty().elem());
     let mut out = Vec::with_capacity(patch.len());
     for (i, item) in patch.into_iter().enumerate() {
         match item {
-            Value::Object(o) => out.push(Value::Object(merge_map(
-                Map::new(),
-                o,
-                elem,
-                &index_path(path, i),
-            )?)),
+            Value::Object(o) => out.push(Value::Object(merge_map(Map::new(), o, elem, &index_path(path, i))?)),
             other => out.push(other),
         }
     }
@@ -131,9 +121,7 @@ fn merge_objects(
         };
         let wanted = merge_key_of(patch_item, key, &at)?;
         let patch_item = patch_item.clone();
-        let found = original
-            .iter_mut()
-            .find(|o| o.get(key).is_some_and(|v| same_value(v, &wanted)));
+        let found = original.iter_mut().find(|o| o.get(key).is_some_and(|v| same_value(v, &wanted)));
         match found {
             Some(Value::Object(live)) => {
                 let merged = merge_map(std::mem::take(live), patch_item, elem, &at)?;
@@ -179,10 +167,7 @@ fn apply_special_items(
                 }
             }
             Some(d) => {
-                return Err(PatchError::UnknownDirective {
-                    path: at,
-                    directive: format!("$patch: {d}"),
-                });
+                return Err(PatchError::UnknownDirective { path: at, directive: format!("$patch: {d}") });
             }
         }
     }
@@ -193,20 +178,13 @@ fn apply_special_items(
 }
 
 fn merge_key_of(item: &Map<String, Value>, key: &str, path: &str) -> Result<Value, PatchError> {
-    item.get(key)
-        .cloned()
-        .ok_or_else(|| PatchError::MissingMergeKey {
-            path: shown(path),
-            key: key.to_string(),
-        })
+    item.get(key).cloned().ok_or_else(|| PatchError::MissingMergeKey { path: shown(path), key: key.to_string() })
 }
 
 fn order_key_for(merged: &[Value], key: Option<&str>, path: &str) -> Result<OrderKey, PatchError> {
     match key {
         Some(k) if merged.iter().any(Value::is_object) => Ok(OrderKey::Field(k.to_string())),
-        None if merged.iter().any(Value::is_object) => {
-            Err(PatchError::NoMergeKey { path: shown(path) })
-        }
+        None if merged.iter().any(Value::is_object) => Err(PatchError::NoMergeKey { path: shown(path) }),
         _ => Ok(OrderKey::Whole),
     }
 }

@@ -35,10 +35,7 @@ pub(super) fn merge_map(
     apply_element_orders(&mut original, &mut patch, ty, path)?;
     for (key, value) in patch {
         if key.starts_with('$') {
-            return Err(PatchError::UnknownDirective {
-                path: shown(path),
-                directive: key,
-            });
+            return Err(PatchError::UnknownDirective { path: shown(path), directive: key });
         }
         merge_field(&mut original, key, value, ty, path)?;
     }
@@ -84,20 +81,14 @@ fn merge_value(
             let merged = merge_map(o, p, field.map(|f| f.ty()), path)?;
             Ok(Some(Value::Object(merged)))
         }
-        (Value::Array(o), Value::Array(p)) => {
-            Ok(Some(Value::Array(list::merge_list(o, p, field, path)?)))
-        }
+        (Value::Array(o), Value::Array(p)) => Ok(Some(Value::Array(list::merge_list(o, p, field, path)?))),
         (_, p) => strip(p, field, path),
     }
 }
 
 /// A patch value that lands where nothing was: directives and nulls are removed.
 /// Returns `None` when the value was only a directive.
-pub(super) fn strip(
-    value: Value,
-    field: Option<FieldSchema<'_>>,
-    path: &str,
-) -> Result<Option<Value>, PatchError> {
+pub(super) fn strip(value: Value, field: Option<FieldSchema<'_>>, path: &str) -> Result<Option<Value>, PatchError> {
     match value {
         Value::Object(p) => {
             let only_delete = p.get(PATCH).and_then(Value::as_str) == Some("delete");
@@ -107,12 +98,7 @@ pub(super) fn strip(
             let merged = merge_map(Map::new(), p, field.map(|f| f.ty()), path)?;
             Ok(Some(Value::Object(merged)))
         }
-        Value::Array(p) => Ok(Some(Value::Array(list::merge_list(
-            Vec::new(),
-            p,
-            field,
-            path,
-        )?))),
+        Value::Array(p) => Ok(Some(Value::Array(list::merge_list(Vec::new(), p, field, path)?))),
         other => Ok(Some(other)),
     }
 }
@@ -129,10 +115,7 @@ fn retain_keys(
     let keep: Vec<&str> = keys.iter().filter_map(Value::as_str).collect();
     for (k, v) in patch {
         if !v.is_null() && !k.starts_with('$') && !keep.contains(&k.as_str()) {
-            return Err(PatchError::NotRetained {
-                path: shown(path),
-                field: k.clone(),
-            });
+            return Err(PatchError::NotRetained { path: shown(path), field: k.clone() });
         }
     }
     original.retain(|k, _| keep.contains(&k.as_str()));
@@ -144,11 +127,7 @@ fn delete_from_primitive_lists(
     patch: &mut Map<String, Value>,
     path: &str,
 ) -> Result<(), PatchError> {
-    let keys: Vec<String> = patch
-        .keys()
-        .filter(|k| k.starts_with(DELETE_FROM))
-        .cloned()
-        .collect();
+    let keys: Vec<String> = patch.keys().filter(|k| k.starts_with(DELETE_FROM)).cloned().collect();
     for key in keys {
         let Some(Value::Array(doomed)) = patch.remove(&key) else {
             return Err(bad(path, &key, "a list"));
@@ -167,11 +146,7 @@ fn apply_element_orders(
     ty: Option<TypeRef<'_>>,
     path: &str,
 ) -> Result<(), PatchError> {
-    let keys: Vec<String> = patch
-        .keys()
-        .filter(|k| k.starts_with(SET_ORDER))
-        .cloned()
-        .collect();
+    let keys: Vec<String> = patch.keys().filter(|k| k.starts_with(SET_ORDER)).cloned().collect();
     for key in keys {
         let Some(Value::Array(order)) = patch.remove(&key) else {
             return Err(bad(path, &key, "a list"));
@@ -202,16 +177,9 @@ fn into_array(v: Value) -> Option<Vec<Value>> {
 }
 
 fn unknown(path: &str, directive: &Value) -> PatchError {
-    PatchError::UnknownDirective {
-        path: shown(path),
-        directive: format!("$patch: {directive}"),
-    }
+    PatchError::UnknownDirective { path: shown(path), directive: format!("$patch: {directive}") }
 }
 
 fn bad(path: &str, directive: &str, expected: &'static str) -> PatchError {
-    PatchError::BadDirective {
-        path: shown(path),
-        directive: directive.to_string(),
-        expected,
-    }
+    PatchError::BadDirective { path: shown(path), directive: directive.to_string(), expected }
 }

@@ -26,11 +26,7 @@ pub enum PatchError {
     #[error("{path}: unknown patch directive {directive:?}")]
     UnknownDirective { path: String, directive: String },
     #[error("{path}: {directive} must be {expected}")]
-    BadDirective {
-        path: String,
-        directive: String,
-        expected: &'static str,
-    },
+    BadDirective { path: String, directive: String, expected: &'static str },
     #[error("{path}: field {field:?} is in the patch but not in $retainKeys")]
     NotRetained { path: String, field: String },
     #[error("{path}: list items must be all objects or all scalars")]
@@ -41,23 +37,15 @@ pub enum PatchError {
 
 /// Applies `patch` to `original` with strategic-merge semantics for type `ty` (`None` for
 /// kinds without a schema). `original` may be `null` (treated as `{}`).
-pub fn strategic_merge(
-    original: &Value,
-    patch: &Value,
-    ty: Option<TypeRef<'_>>,
-) -> Result<Value, PatchError> {
+pub fn strategic_merge(original: &Value, patch: &Value, ty: Option<TypeRef<'_>>) -> Result<Value, PatchError> {
     let Value::Object(patch) = patch else {
-        return Err(PatchError::PatchNotAnObject {
-            found: kind_name(patch),
-        });
+        return Err(PatchError::PatchNotAnObject { found: kind_name(patch) });
     };
     let original = match original {
         Value::Object(o) => o.clone(),
         Value::Null => serde_json::Map::new(),
         other => {
-            return Err(PatchError::OriginalNotAnObject {
-                found: kind_name(other),
-            });
+            return Err(PatchError::OriginalNotAnObject { found: kind_name(other) });
         }
     };
     map::merge_map(original, patch.clone(), ty, "").map(Value::Object)
@@ -76,11 +64,7 @@ pub(crate) fn kind_name(v: &Value) -> &'static str {
 
 /// `a.b` path rendering for error messages.
 fn child_path(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
+    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
 }
 
 fn index_path(path: &str, i: usize) -> String {
@@ -88,11 +72,7 @@ fn index_path(path: &str, i: usize) -> String {
 }
 
 fn shown(path: &str) -> String {
-    if path.is_empty() {
-        "(root)".to_string()
-    } else {
-        path.to_string()
-    }
+    if path.is_empty() { "(root)".to_string() } else { path.to_string() }
 }
 
 /// JSON equality that, like Go's decoder, treats `80` and `80.0` as the same number.

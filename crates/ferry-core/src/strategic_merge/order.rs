@@ -23,8 +23,7 @@ impl OrderKey {
 
     fn position(&self, list: &[Value], item: &Value) -> Option<usize> {
         let wanted = self.id(item)?;
-        list.iter()
-            .position(|v| self.id(v).is_some_and(|id| same_value(id, wanted)))
+        list.iter().position(|v| self.id(v).is_some_and(|id| same_value(id, wanted)))
     }
 }
 
@@ -36,9 +35,8 @@ pub(super) fn normalize(
     server_order: &[Value],
     key: &OrderKey,
 ) -> Vec<Value> {
-    let (mut patched, mut server_only): (Vec<Value>, Vec<Value>) = merged
-        .into_iter()
-        .partition(|item| key.position(patch_order, item).is_some());
+    let (mut patched, mut server_only): (Vec<Value>, Vec<Value>) =
+        merged.into_iter().partition(|item| key.position(patch_order, item).is_some());
     sort_by(&mut patched, patch_order, key);
     sort_by(&mut server_only, server_order, key);
     interleave(server_only, patched, server_order, key)

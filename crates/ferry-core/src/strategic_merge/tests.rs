@@ -30,9 +30,7 @@ fn patch(p: Value) -> Value {
 }
 
 fn containers(v: &Value) -> &Vec<Value> {
-    v["spec"]["template"]["spec"]["containers"]
-        .as_array()
-        .unwrap()
+    v["spec"]["template"]["spec"]["containers"].as_array().unwrap()
 }
 
 fn names(list: &[Value]) -> Vec<&str> {
@@ -42,10 +40,7 @@ fn names(list: &[Value]) -> Vec<&str> {
 #[test]
 fn maps_merge_and_null_deletes() {
     let out = patch(json!({"metadata": {"labels": {"tier": null, "env": "prod"}}}));
-    assert_eq!(
-        out["metadata"]["labels"],
-        json!({"app": "web", "env": "prod"})
-    );
+    assert_eq!(out["metadata"]["labels"], json!({"app": "web", "env": "prod"}));
     assert_eq!(out["spec"]["replicas"], 2);
 }
 
@@ -76,16 +71,8 @@ fn env_and_ports_merge_by_their_keys() {
          "ports": [{"containerPort": 443}]}]}}}}));
     let c = &containers(&out)[0];
     // Live-only A came before B in the live list, so it stays first.
-    assert_eq!(
-        c["env"],
-        json!([{"name": "A", "value": "1"}, {"name": "B", "value": "3"}])
-    );
-    let ports: Vec<i64> = c["ports"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["containerPort"].as_i64().unwrap())
-        .collect();
+    assert_eq!(c["env"], json!([{"name": "A", "value": "1"}, {"name": "B", "value": "3"}]));
+    let ports: Vec<i64> = c["ports"].as_array().unwrap().iter().map(|p| p["containerPort"].as_i64().unwrap()).collect();
     assert_eq!(ports, [443, 80]);
 }
 
@@ -119,10 +106,7 @@ fn delete_list_element_by_merge_key() {
 fn replace_directive_in_list() {
     let out = patch(json!({"spec": {"template": {"spec": {"containers": [
         {"$patch": "replace"}, {"name": "only", "image": "busybox"}]}}}}));
-    assert_eq!(
-        containers(&out),
-        &vec![json!({"name": "only", "image": "busybox"})]
-    );
+    assert_eq!(containers(&out), &vec![json!({"name": "only", "image": "busybox"})]);
 }
 
 #[test]
@@ -155,10 +139,7 @@ fn kubectl_three_way_apply_patch() {
     let c = containers(&out);
     assert_eq!(names(c), ["web", "sidecar"]);
     assert_eq!(c[0]["image"], "nginx:1.26");
-    assert!(
-        out["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]
-            .is_string()
-    );
+    assert!(out["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].is_string());
     assert!(!out.to_string().contains('$'));
 }
 
@@ -190,10 +171,7 @@ fn three_way_removal_of_container_and_env() {
             {"name": "sidecar", "$patch": "delete"}]}}}});
     let out = patch(p);
     assert_eq!(names(containers(&out)), ["web"]);
-    assert_eq!(
-        containers(&out)[0]["env"],
-        json!([{"name": "A", "value": "1"}])
-    );
+    assert_eq!(containers(&out)[0]["env"], json!([{"name": "A", "value": "1"}]));
 }
 
 #[test]
@@ -216,9 +194,7 @@ fn retain_keys_rejects_unlisted_patch_field() {
 fn volumes_merge_by_name() {
     let out = patch(json!({"spec": {"template": {"spec": {"volumes": [
         {"name": "cache", "emptyDir": {"medium": "Memory"}}]}}}}));
-    let vols = out["spec"]["template"]["spec"]["volumes"]
-        .as_array()
-        .unwrap();
+    let vols = out["spec"]["template"]["spec"]["volumes"].as_array().unwrap();
     assert_eq!(names(vols), ["cache", "data"]);
 }
 
@@ -231,10 +207,7 @@ fn missing_merge_key_names_the_path() {
         deploy(),
     )
     .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "spec.template.spec.containers[1]: missing merge key \"name\""
-    );
+    assert_eq!(err.to_string(), "spec.template.spec.containers[1]: missing merge key \"name\"");
 }
 
 #[test]
@@ -247,14 +220,8 @@ fn unknown_directives_are_errors() {
 
 #[test]
 fn patch_must_be_an_object() {
-    assert!(matches!(
-        strategic_merge(&deployment(), &json!([1]), deploy()),
-        Err(PatchError::PatchNotAnObject { .. })
-    ));
-    assert!(matches!(
-        strategic_merge(&json!("x"), &json!({}), deploy()),
-        Err(PatchError::OriginalNotAnObject { .. })
-    ));
+    assert!(matches!(strategic_merge(&deployment(), &json!([1]), deploy()), Err(PatchError::PatchNotAnObject { .. })));
+    assert!(matches!(strategic_merge(&json!("x"), &json!({}), deploy()), Err(PatchError::OriginalNotAnObject { .. })));
 }
 
 #[test]
@@ -262,10 +229,7 @@ fn untyped_merges_maps_and_replaces_lists() {
     let live = json!({"spec": {"a": {"b": 1}, "items": [{"name": "x", "v": 1}]}});
     let p = json!({"spec": {"a": {"c": 2}, "items": [{"name": "y"}]}});
     let out = strategic_merge(&live, &p, None).unwrap();
-    assert_eq!(
-        out,
-        json!({"spec": {"a": {"b": 1, "c": 2}, "items": [{"name": "y"}]}})
-    );
+    assert_eq!(out, json!({"spec": {"a": {"b": 1, "c": 2}, "items": [{"name": "y"}]}}));
 }
 
 #[test]
@@ -273,10 +237,7 @@ fn new_values_are_stripped_of_directives_and_nulls() {
     let p = json!({"spec": {"template": {"spec": {"affinity": {
         "nodeAffinity": null, "podAffinity": {"$patch": "merge"}}}}}});
     let out = patch(p);
-    assert_eq!(
-        out["spec"]["template"]["spec"]["affinity"],
-        json!({"podAffinity": {}})
-    );
+    assert_eq!(out["spec"]["template"]["spec"]["affinity"], json!({"podAffinity": {}}));
 }
 
 #[test]
@@ -286,20 +247,13 @@ fn service_ports_merge_by_port() {
         "selector": {"app": "web", "old": "x"}}});
     let p = json!({"spec": {"ports": [{"port": 80, "targetPort": 9090}]}});
     let out = strategic_merge(&live, &p, svc).unwrap();
-    assert_eq!(
-        out["spec"]["ports"],
-        json!([{"port": 80, "targetPort": 9090}])
-    );
+    assert_eq!(out["spec"]["ports"], json!([{"port": 80, "targetPort": 9090}]));
 }
 
 #[test]
 fn type_mismatch_replaces() {
     let live = json!({"metadata": {"labels": "oops"}});
-    let out = strategic_merge(
-        &live,
-        &json!({"metadata": {"labels": {"a": "b"}}}),
-        deploy(),
-    );
+    let out = strategic_merge(&live, &json!({"metadata": {"labels": {"a": "b"}}}), deploy());
     assert_eq!(out.unwrap()["metadata"]["labels"], json!({"a": "b"}));
 }
 

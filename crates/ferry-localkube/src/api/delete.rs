@@ -52,9 +52,19 @@ impl DeleteOptions {
             }
         };
         let dry = dry_run
-            || body.and_then(|b| b.get("dryRun")).and_then(Value::as_array).is_some_and(|a| a.iter().any(|v| v == "All"));
-        let pre = |k: &str| body.and_then(|b| b.pointer(&format!("/preconditions/{k}"))).and_then(Value::as_str).map(String::from);
-        Ok(DeleteOptions { propagation, dry_run: dry, precondition_uid: pre("uid"), precondition_rv: pre("resourceVersion") })
+            || body
+                .and_then(|b| b.get("dryRun"))
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|v| v == "All"));
+        let pre = |k: &str| {
+            body.and_then(|b| b.pointer(&format!("/preconditions/{k}"))).and_then(Value::as_str).map(String::from)
+        };
+        Ok(DeleteOptions {
+            propagation,
+            dry_run: dry,
+            precondition_uid: pre("uid"),
+            precondition_rv: pre("resourceVersion"),
+        })
     }
 }
 
@@ -97,7 +107,10 @@ pub fn delete_object(s: &mut State, rt: &ResourceType, obj: &Value, propagation:
         orphan_dependents(s, object::uid(obj));
     }
     let mut finalizers = object::finalizers(obj);
-    if propagation == Propagation::Foreground && has_dependents(s, object::uid(obj)) && !finalizers.iter().any(|f| f == FOREGROUND) {
+    if propagation == Propagation::Foreground
+        && has_dependents(s, object::uid(obj))
+        && !finalizers.iter().any(|f| f == FOREGROUND)
+    {
         finalizers.push(FOREGROUND.into());
     }
     if finalizers.is_empty() {
@@ -199,10 +212,7 @@ fn orphan_dependents(s: &mut State, owner_uid: &str) {
 /// After a dependent is gone, owners waiting in foreground deletion may finish.
 fn release_owners(s: &mut State, removed: &Value) {
     for owner_uid in object::owner_uids(removed) {
-        let owner = s
-            .all()
-            .find(|(_, o)| object::uid(o) == owner_uid)
-            .map(|(gr, o)| (gr.clone(), o.clone()));
+        let owner = s.all().find(|(_, o)| object::uid(o) == owner_uid).map(|(gr, o)| (gr.clone(), o.clone()));
         let Some((gr, owner)) = owner else { continue };
         if let Some(rt) = s.registry.storage_type(&gr) {
             release_foreground(s, &rt, object::namespace(&owner), object::name(&owner));
@@ -228,25 +238,28 @@ fn release_foreground(s: &mut State, rt: &ResourceType, ns: &str, name: &str) ->
 fn terminate_namespace(s: &mut State, ns_obj: &Value) -> Value {
     let name = object::name(ns_obj).to_string();
     let gr = GroupResource::new("", "namespaces");
-    if !object::is_deleting(ns_obj) {
+    let marked = if object::is_deleting(ns_obj) {
+        ns_obj.clone()
+    } else {
         let mut marked = ns_obj.clone();
         metadata_mut(&mut marked).insert("deletionTimestamp".into(), json!(now_rfc3339()));
         marked["status"] = json!({"phase": "Terminating"});
-        s.put(&gr, marked);
-    }
+        s.put(&gr, marked)
+    };
     let contents: Vec<(GroupResource, Value)> = s
         .all()
         .filter(|(_, o)| object::namespace(o) == name && !object::is_deleting(o))
         .map(|(gr, o)| (gr.clone(), o.clone()))
         .collect();
     for (gr, obj) in contents {
-        if let Some(rt) = s.registry.storage_type(&gr) {
-            if s.get(&gr, object::namespace(&obj), object::name(&obj)).is_some() {
-                delete_object(s, &rt, &obj, Propagation::Background);
-            }
+        if let Some(rt) = s.registry.storage_type(&gr)
+            && s.get(&gr, object::namespace(&obj), object::name(&obj)).is_some()
+        {
+            delete_object(s, &rt, &obj, Propagation::Background);
         }
     }
-    release_namespace(s, &name).unwrap_or_else(|| s.get(&gr, "", &name).cloned().unwrap_or_default())
+    release_namespace(s, &name);
+    marked
 }
 
 /// Removes a terminating namespace once it is empty.
@@ -272,11 +285,8 @@ pub fn delete_collection(
     cluster.store.write(|s| {
         let gr = rt.group_resource();
         let ns = if rt.namespaced { namespace } else { None };
-        let matching: Vec<Value> = s
-            .list(&gr, ns)
-            .filter(|o| labels.matches(object::labels(o)) && fields.matches(o))
-            .cloned()
-            .collect();
+        let matching: Vec<Value> =
+            s.list(&gr, ns).filter(|o| labels.matches(object::labels(o)) && fields.matches(o)).cloned().collect();
         let mut deleted = Vec::new();
         for obj in matching {
             deleted.push(if opts.dry_run { obj } else { delete_object(s, rt, &obj, opts.propagation) });

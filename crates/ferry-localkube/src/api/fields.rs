@@ -147,8 +147,10 @@ mod tests {
         t.crd = Some(crate::resource::CrdOrigin {
             crd_name: "w.example.com".into(),
             printer_columns: vec![],
-            schema: Some(json!({"type": "object", "properties": {"spec": {"type": "object", "properties": {"size": {"type": "integer"}}},
-                "status": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}})),
+            schema: Some(
+                json!({"type": "object", "properties": {"spec": {"type": "object", "properties": {"size": {"type": "integer"}}},
+                "status": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}),
+            ),
         });
         let mut w = json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "a"},
             "spec": {"size": 1, "colour": "red"}, "status": {"anything": 1}});

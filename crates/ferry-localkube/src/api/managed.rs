@@ -30,9 +30,7 @@ pub fn type_of(rt: &ResourceType) -> Option<TypeRef<'static>> {
 
 /// The managed-fields entries stored on an object.
 pub fn entries_of(obj: &Value) -> Vec<ManagedFieldsEntry> {
-    obj.pointer("/metadata/managedFields")
-        .and_then(|v| ManagedFieldsEntry::list_from_json(v).ok())
-        .unwrap_or_default()
+    obj.pointer("/metadata/managedFields").and_then(|v| ManagedFieldsEntry::list_from_json(v).ok()).unwrap_or_default()
 }
 
 /// A copy without `metadata.managedFields`, as the core expects objects.

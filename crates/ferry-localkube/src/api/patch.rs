@@ -83,12 +83,14 @@ fn apply_patch(rt: &ResourceType, base: &Value, kind: PatchType, body: &Value) -
             json_patch::merge(&mut doc, body);
         }
         PatchType::Json => {
-            let p: json_patch::Patch = serde_json::from_value(body.clone())
-                .map_err(|e| ApiError::bad_request(format!("the body of a JSON patch is not a list of operations: {e}")))?;
+            let p: json_patch::Patch = serde_json::from_value(body.clone()).map_err(|e| {
+                ApiError::bad_request(format!("the body of a JSON patch is not a list of operations: {e}"))
+            })?;
             json_patch::patch(&mut doc, &p).map_err(|e| patch_failed(rt, base, &e.to_string()))?;
         }
         PatchType::Strategic => {
-            doc = strategic_merge(base, body, managed::type_of(rt)).map_err(|e| patch_failed(rt, base, &e.to_string()))?;
+            doc = strategic_merge(base, body, managed::type_of(rt))
+                .map_err(|e| patch_failed(rt, base, &e.to_string()))?;
         }
         PatchType::Apply => unreachable!("apply is handled separately"),
     }
@@ -100,12 +102,22 @@ fn patch_failed(rt: &ResourceType, obj: &Value, why: &str) -> ApiError {
         &rt.kind,
         &rt.group,
         object::name(obj),
-        vec![Cause { kind: "FieldValueInvalid".into(), message: format!("the patch could not be applied: {why}"), field: "".into() }],
+        vec![Cause {
+            kind: "FieldValueInvalid".into(),
+            message: format!("the patch could not be applied: {why}"),
+            field: "".into(),
+        }],
     )
 }
 
 /// Server-side apply: merges the applied configuration with field ownership and conflicts.
-fn apply(cluster: &Cluster, t: &Target<'_>, mut config: Value, opts: &WriteOptions, subresource: Option<&str>) -> ApiResult<Written> {
+fn apply(
+    cluster: &Cluster,
+    t: &Target<'_>,
+    mut config: Value,
+    opts: &WriteOptions,
+    subresource: Option<&str>,
+) -> ApiResult<Written> {
     if opts.manager.is_empty() {
         return Err(ApiError::bad_request("fieldManager is required for apply requests"));
     }
@@ -160,7 +172,8 @@ fn apply_error(t: &Target<'_>, e: ApplyError) -> ApiError {
     match e {
         ApplyError::Conflicts(conflicts) => {
             let n = conflicts.len();
-            let mut err = ApiError::new(Reason::Conflict, String::new()).with_details(t.name, &t.rt.group, &t.rt.plural);
+            let mut err =
+                ApiError::new(Reason::Conflict, String::new()).with_details(t.name, &t.rt.group, &t.rt.plural);
             let mut lines = Vec::new();
             for c in &conflicts {
                 let msg = format!("conflict with \"{}\" using {}", c.manager, c.api_version);
@@ -218,7 +231,11 @@ pub fn with_scale(rt: &ResourceType, old: &Value, scale: &Value) -> ApiResult<Va
             "Scale",
             "autoscaling",
             object::name(old),
-            vec![Cause { kind: "FieldValueInvalid".into(), message: "must be greater than or equal to 0".into(), field: "spec.replicas".into() }],
+            vec![Cause {
+                kind: "FieldValueInvalid".into(),
+                message: "must be greater than or equal to 0".into(),
+                field: "spec.replicas".into(),
+            }],
         ));
     };
     let path = rt.scale.as_ref().map_or(".spec.replicas", |s| s.spec_replicas.as_str());

@@ -58,12 +58,12 @@ pub fn list(cluster: &Cluster, rt: &ResourceType, namespace: Option<&str>, opts:
         let remaining = items.count();
         let rv = after.as_ref().map_or(s.rv, |c| c.rv);
         let mut metadata = json!({"resourceVersion": rv.to_string()});
-        if remaining > 0 {
-            if let Some(last) = page.last() {
-                let token = Continue { rv, ns: object::namespace(last).into(), name: object::name(last).into() };
-                metadata["continue"] = json!(URL_SAFE_NO_PAD.encode(serde_json::to_vec(&token).unwrap_or_default()));
-                metadata["remainingItemCount"] = json!(remaining);
-            }
+        if remaining > 0
+            && let Some(last) = page.last()
+        {
+            let token = Continue { rv, ns: object::namespace(last).into(), name: object::name(last).into() };
+            metadata["continue"] = json!(URL_SAFE_NO_PAD.encode(serde_json::to_vec(&token).unwrap_or_default()));
+            metadata["remainingItemCount"] = json!(remaining);
         }
         Ok(json!({"kind": rt.list_kind(), "apiVersion": rt.api_version(), "metadata": metadata, "items": page}))
     })
@@ -91,9 +91,7 @@ pub fn crd_accepted(crd: &mut Value) {
                 .collect()
         })
         .unwrap_or_default();
-    let condition = |ty: &str, reason: &str, message: &str| {
-        json!({"type": ty, "status": "True", "lastTransitionTime": now, "reason": reason, "message": message})
-    };
+    let condition = |ty: &str, reason: &str, message: &str| json!({"type": ty, "status": "True", "lastTransitionTime": now, "reason": reason, "message": message});
     crd["status"] = json!({
         "acceptedNames": names,
         "conditions": [
@@ -130,6 +128,9 @@ mod tests {
             }
         }
         assert_eq!(names.len(), 7);
-        assert!(list(&cluster, &rt, Some("d"), &ListOptions { continue_token: Some("!!".into()), ..Default::default() }).is_err());
+        assert!(
+            list(&cluster, &rt, Some("d"), &ListOptions { continue_token: Some("!!".into()), ..Default::default() })
+                .is_err()
+        );
     }
 }

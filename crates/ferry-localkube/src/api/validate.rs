@@ -34,11 +34,7 @@ fn is_dns1035_label(s: &str) -> bool {
 }
 
 fn invalid(field: &str, value: &str, msg: &str) -> Cause {
-    Cause {
-        kind: "FieldValueInvalid".into(),
-        message: format!("Invalid value: {value:?}: {msg}"),
-        field: field.into(),
-    }
+    Cause { kind: "FieldValueInvalid".into(), message: format!("Invalid value: {value:?}: {msg}"), field: field.into() }
 }
 
 fn required(field: &str) -> Cause {
@@ -99,7 +95,11 @@ pub fn metadata(obj: &Value) -> Vec<Cause> {
     }
     if let Some(ann) = obj.pointer("/metadata/annotations").and_then(Value::as_object) {
         for k in ann.keys().filter(|k| !is_qualified_name(k)) {
-            causes.push(invalid("metadata.annotations", k, "name part must consist of alphanumeric characters, '-', '_' or '.'"));
+            causes.push(invalid(
+                "metadata.annotations",
+                k,
+                "name part must consist of alphanumeric characters, '-', '_' or '.'",
+            ));
         }
     }
     causes
@@ -178,7 +178,11 @@ fn service(obj: &Value) -> Vec<Cause> {
     for (i, p) in ports.into_iter().flatten().enumerate() {
         let port = p.get("port").and_then(Value::as_i64).unwrap_or(0);
         if !(1..=65535).contains(&port) {
-            causes.push(invalid(&format!("spec.ports[{i}].port"), &port.to_string(), "must be between 1 and 65535, inclusive"));
+            causes.push(invalid(
+                &format!("spec.ports[{i}].port"),
+                &port.to_string(),
+                "must be between 1 and 65535, inclusive",
+            ));
         }
     }
     causes

@@ -84,10 +84,11 @@ pub fn insert(s: &mut State, rt: &ResourceType, mut obj: Value, owner: Ownership
     if rt.generation {
         meta.insert("generation".into(), json!(1));
     }
-    if rt.status && rt.kind != "Namespace" {
-        if let Some(map) = obj.as_object_mut() {
-            map.remove("status");
-        }
+    if rt.status
+        && rt.kind != "Namespace"
+        && let Some(map) = obj.as_object_mut()
+    {
+        map.remove("status");
     }
     check_content(rt, &obj)?;
     defaults::apply(rt, &mut obj, Allocation { seq: s.rv + 1 });

@@ -9,7 +9,13 @@ use crate::api::{Cluster, Settings};
 use crate::object;
 use crate::resource::ResourceType;
 
-pub fn reconcile(cluster: &Cluster, rt: &ResourceType, ds: &Value, observed: &mut Observed, settings: &Settings) -> Option<Duration> {
+pub fn reconcile(
+    cluster: &Cluster,
+    rt: &ResourceType,
+    ds: &Value,
+    observed: &mut Observed,
+    settings: &Settings,
+) -> Option<Duration> {
     let template = ds.pointer("/spec/template");
     let elapsed = observed.elapsed(ds);
     let ready = !is_broken(template) && elapsed >= settings.ready_delay;

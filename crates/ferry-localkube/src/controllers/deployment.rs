@@ -8,15 +8,21 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{Observed, condition, create, is_broken, keep_transitions, replicas, set_status, template_hash};
-use crate::api::Settings;
 use crate::api::Cluster;
+use crate::api::Settings;
 use crate::object::{self, annotation};
 use crate::resource::{GroupResource, ResourceType};
 use crate::time::now_rfc3339;
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
 
-pub fn reconcile(cluster: &Cluster, rt: &ResourceType, d: &Value, observed: &mut Observed, settings: &Settings) -> Option<Duration> {
+pub fn reconcile(
+    cluster: &Cluster,
+    rt: &ResourceType,
+    d: &Value,
+    observed: &mut Observed,
+    settings: &Settings,
+) -> Option<Duration> {
     if d.pointer("/spec/paused").and_then(Value::as_bool) == Some(true) {
         return None;
     }
@@ -28,7 +34,8 @@ pub fn reconcile(cluster: &Cluster, rt: &ResourceType, d: &Value, observed: &mut
     let elapsed = observed.elapsed(d);
     let broken = is_broken(Some(&template));
     let ready = !broken && elapsed >= settings.ready_delay;
-    let deadline = Duration::from_secs(d.pointer("/spec/progressDeadlineSeconds").and_then(Value::as_u64).unwrap_or(600));
+    let deadline =
+        Duration::from_secs(d.pointer("/spec/progressDeadlineSeconds").and_then(Value::as_u64).unwrap_or(600));
     let timed_out = broken && elapsed >= deadline;
     let status = status(d, &rs_name, want, ready, timed_out);
     set_replica_set_status(cluster, d, &rs_name, want, ready);
@@ -59,7 +66,14 @@ fn owned_replica_sets(cluster: &Cluster, d: &Value) -> Vec<Value> {
 
 /// Ensures the current ReplicaSet exists at `want` replicas and the others are at zero.
 /// Returns the revision of the current ReplicaSet.
-fn sync_replica_sets(cluster: &Cluster, d: &Value, template: &Value, hash: &str, rs_name: &str, want: i64) -> Option<String> {
+fn sync_replica_sets(
+    cluster: &Cluster,
+    d: &Value,
+    template: &Value,
+    hash: &str,
+    rs_name: &str,
+    want: i64,
+) -> Option<String> {
     let owned = owned_replica_sets(cluster, d);
     let max_rev = owned.iter().filter_map(|rs| annotation(rs, REVISION)?.parse::<i64>().ok()).max().unwrap_or(0);
     let current = owned.iter().find(|rs| object::name(rs) == rs_name);
@@ -106,10 +120,20 @@ fn new_replica_set(d: &Value, template: &Value, hash: &str, name: &str, want: i6
 fn scale_replica_set(cluster: &Cluster, rs: &Value, target: i64) {
     let _ = cluster.store.write(|s| {
         let Some(rt) = s.registry.storage_type(&rs_gr()) else { return Ok(Value::Null) };
-        let Some(old) = s.get(&rs_gr(), object::namespace(rs), object::name(rs)).cloned() else { return Ok(Value::Null) };
+        let Some(old) = s.get(&rs_gr(), object::namespace(rs), object::name(rs)).cloned() else {
+            return Ok(Value::Null);
+        };
         let mut new = old.clone();
         new["spec"]["replicas"] = json!(target);
-        crate::api::write::commit(s, &rt, &old, new, crate::api::managed::Ownership::Update(super::MANAGER.into()), false, None)
+        crate::api::write::commit(
+            s,
+            &rt,
+            &old,
+            new,
+            crate::api::managed::Ownership::Update(super::MANAGER.into()),
+            false,
+            None,
+        )
     });
 }
 
@@ -138,12 +162,30 @@ fn status(d: &Value, rs_name: &str, want: i64, ready: bool, timed_out: bool) -> 
     let available_cond = if available >= want {
         condition("Available", true, "MinimumReplicasAvailable", "Deployment has minimum availability.", &now)
     } else {
-        condition("Available", false, "MinimumReplicasUnavailable", "Deployment does not have minimum availability.", &now)
+        condition(
+            "Available",
+            false,
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.",
+            &now,
+        )
     };
     let progressing = if ready || want == 0 {
-        condition("Progressing", true, "NewReplicaSetAvailable", &format!("ReplicaSet \"{rs_name}\" has successfully progressed."), &now)
+        condition(
+            "Progressing",
+            true,
+            "NewReplicaSetAvailable",
+            &format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
+            &now,
+        )
     } else if timed_out {
-        condition("Progressing", false, "ProgressDeadlineExceeded", &format!("ReplicaSet \"{rs_name}\" has timed out progressing."), &now)
+        condition(
+            "Progressing",
+            false,
+            "ProgressDeadlineExceeded",
+            &format!("ReplicaSet \"{rs_name}\" has timed out progressing."),
+            &now,
+        )
     } else {
         condition("Progressing", true, "ReplicaSetUpdated", &format!("ReplicaSet \"{rs_name}\" is progressing."), &now)
     };
@@ -173,9 +215,19 @@ fn annotate_revision(cluster: &Cluster, rt: &ResourceType, d: &Value, revision: 
         return;
     }
     let _ = cluster.store.write(|s| {
-        let Some(old) = s.get(&rt.group_resource(), object::namespace(d), object::name(d)).cloned() else { return Ok(Value::Null) };
+        let Some(old) = s.get(&rt.group_resource(), object::namespace(d), object::name(d)).cloned() else {
+            return Ok(Value::Null);
+        };
         let mut new = old.clone();
         new["metadata"]["annotations"][REVISION] = json!(revision);
-        crate::api::write::commit(s, rt, &old, new, crate::api::managed::Ownership::Update(super::MANAGER.into()), false, None)
+        crate::api::write::commit(
+            s,
+            rt,
+            &old,
+            new,
+            crate::api::managed::Ownership::Update(super::MANAGER.into()),
+            false,
+            None,
+        )
     });
 }

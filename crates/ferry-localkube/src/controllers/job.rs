@@ -19,7 +19,13 @@ fn finished(job: &Value) -> bool {
     })
 }
 
-pub fn reconcile(cluster: &Cluster, rt: &ResourceType, job: &Value, observed: &mut Observed, settings: &Settings) -> Option<Duration> {
+pub fn reconcile(
+    cluster: &Cluster,
+    rt: &ResourceType,
+    job: &Value,
+    observed: &mut Observed,
+    settings: &Settings,
+) -> Option<Duration> {
     if finished(job) || job.pointer("/spec/suspend").and_then(Value::as_bool) == Some(true) {
         return None;
     }
@@ -27,10 +33,16 @@ pub fn reconcile(cluster: &Cluster, rt: &ResourceType, job: &Value, observed: &m
     let start = str_at(job, "/status/startTime").map(String::from).unwrap_or_else(|| now.clone());
     let elapsed = observed.elapsed(job);
     if elapsed < settings.ready_delay {
-        set_status(cluster, rt, job, json!({"startTime": start, "active": 1, "ready": 0, "terminating": 0, "uncountedTerminatedPods": {}}));
+        set_status(
+            cluster,
+            rt,
+            job,
+            json!({"startTime": start, "active": 1, "ready": 0, "terminating": 0, "uncountedTerminatedPods": {}}),
+        );
         return Some(settings.ready_delay.saturating_sub(elapsed));
     }
-    let fails = str_at(job, &format!("/spec/template/metadata/annotations/{}", FAIL_ANNOTATION.replace('/', "~1"))) == Some("true");
+    let fails = str_at(job, &format!("/spec/template/metadata/annotations/{}", FAIL_ANNOTATION.replace('/', "~1")))
+        == Some("true");
     let status = if fails {
         let limit = job.pointer("/spec/backoffLimit").and_then(Value::as_i64).unwrap_or(6);
         let msg = "Job has reached the specified backoff limit";

@@ -53,7 +53,9 @@ impl Observed {
 /// Runs the controllers of a cluster until the task is dropped.
 pub async fn run(cluster: Arc<Cluster>) {
     let (mut rx, initial) = cluster.store.subscribe_with(|s| {
-        s.all().map(|(gr, o)| (gr.clone(), object::namespace(o).to_string(), object::name(o).to_string())).collect::<Vec<Key>>()
+        s.all()
+            .map(|(gr, o)| (gr.clone(), object::namespace(o).to_string(), object::name(o).to_string()))
+            .collect::<Vec<Key>>()
     });
     let mut observed = Observed::default();
     let mut timers: Vec<(Instant, Key)> = Vec::new();
@@ -108,13 +110,16 @@ fn reconcile(cluster: &Cluster, key: &Key, observed: &mut Observed) -> Option<Du
 /// Writes a new status for `obj` (a no-op when it is unchanged).
 pub fn set_status(cluster: &Cluster, rt: &ResourceType, obj: &Value, status: Value) {
     let result = cluster.store.write(|s| {
-        let Some(old) = s.get(&rt.group_resource(), object::namespace(obj), object::name(obj)).cloned() else { return Ok(()) };
+        let Some(old) = s.get(&rt.group_resource(), object::namespace(obj), object::name(obj)).cloned() else {
+            return Ok(());
+        };
         if object::uid(&old) != object::uid(obj) || old.get("status") == Some(&status) {
             return Ok(());
         }
         let mut new = old.clone();
         new["status"] = status;
-        write::commit(s, rt, &old, new, Ownership::Subresource(MANAGER.into(), "status"), false, Some("status")).map(|_| ())
+        write::commit(s, rt, &old, new, Ownership::Subresource(MANAGER.into(), "status"), false, Some("status"))
+            .map(|_| ())
     });
     if let Err(e) = result {
         tracing::warn!(error = %e, "simulated controller could not write status");
@@ -162,12 +167,12 @@ pub fn keep_transitions(old: Option<&Value>, conditions: &mut [Value]) {
     let old = old.and_then(|s| s.get("conditions")).and_then(Value::as_array);
     for c in conditions.iter_mut() {
         let prev = old.into_iter().flatten().find(|o| o.get("type") == c.get("type"));
-        if let Some(prev) = prev {
-            if prev.get("status") == c.get("status") {
-                c["lastTransitionTime"] = prev["lastTransitionTime"].clone();
-                if prev.get("reason") == c.get("reason") {
-                    c["lastUpdateTime"] = prev.get("lastUpdateTime").cloned().unwrap_or(Value::Null);
-                }
+        if let Some(prev) = prev
+            && prev.get("status") == c.get("status")
+        {
+            c["lastTransitionTime"] = prev["lastTransitionTime"].clone();
+            if prev.get("reason") == c.get("reason") {
+                c["lastUpdateTime"] = prev.get("lastUpdateTime").cloned().unwrap_or(Value::Null);
             }
         }
     }

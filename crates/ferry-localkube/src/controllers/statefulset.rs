@@ -10,7 +10,13 @@ use crate::api::{Cluster, Settings};
 use crate::object;
 use crate::resource::ResourceType;
 
-pub fn reconcile(cluster: &Cluster, rt: &ResourceType, sts: &Value, observed: &mut Observed, settings: &Settings) -> Option<Duration> {
+pub fn reconcile(
+    cluster: &Cluster,
+    rt: &ResourceType,
+    sts: &Value,
+    observed: &mut Observed,
+    settings: &Settings,
+) -> Option<Duration> {
     let template = sts.pointer("/spec/template");
     let revision = format!("{}-{}", object::name(sts), template_hash(template.unwrap_or(&Value::Null)));
     let elapsed = observed.elapsed(sts);

@@ -123,10 +123,20 @@ fn dispatch(ctx: &Ctx, path: &str, req: &Req) -> ApiResult<Response> {
         }
         Route::Groups => ok(discovery::group_list(&registry)),
         Route::Group(g) => ok(discovery::group(&registry, &g).ok_or_else(not_found)?),
-        Route::Resources { group, version } => ok(discovery::resource_list(&registry, &group, &version).ok_or_else(not_found)?),
+        Route::Resources { group, version } => {
+            ok(discovery::resource_list(&registry, &group, &version).ok_or_else(not_found)?)
+        }
         Route::OpenApiV3Index => ok(openapi::index(&registry)),
-        Route::OpenApiV3 { group, version } => ok(openapi::document(&registry, &group, &version).ok_or_else(not_found)?),
-        Route::OpenApiV2 => Err(not_found()),
+        Route::OpenApiV3 { group, version } => {
+            ok(openapi::document(&registry, &group, &version).ok_or_else(not_found)?)
+        }
+        // An empty protobuf document: clients that fall back to OpenAPI v2 for validation
+        // find no schema and leave validation to this server (it validates with
+        // `fieldValidation`), as they do for kinds a real server publishes no schema for.
+        Route::OpenApiV2 => {
+            Ok(([(header::CONTENT_TYPE, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")], Bytes::new())
+                .into_response())
+        }
         Route::Object(o) => {
             let rt = registry.lookup(&o.group, &o.version, &o.resource).ok_or_else(not_found)?;
             object_request(ctx, rt, &o, req)
@@ -161,7 +171,8 @@ fn object_request(ctx: &Ctx, rt: Arc<ResourceType>, o: &ObjectRoute, req: &Req) 
     match req.method {
         Method::GET if req.query.flag("watch") && req.query.get("watch").is_some() => {
             let mut w = watch_request(rt.clone(), o, req)?;
-            w.fields = FieldSelector::parse(&format!("metadata.name={name}"), &rt.kind).map_err(ApiError::bad_request)?;
+            w.fields =
+                FieldSelector::parse(&format!("metadata.name={name}"), &rt.kind).map_err(ApiError::bad_request)?;
             watch::watch(cluster.clone(), w)
         }
         Method::GET if sub == Some("scale") => {
@@ -195,7 +206,10 @@ fn object_request(ctx: &Ctx, rt: Arc<ResourceType>, o: &ObjectRoute, req: &Req) 
 }
 
 fn method_not_allowed(m: &Method) -> ApiError {
-    ApiError::new(Reason::MethodNotAllowed, format!("the server does not allow this method on the requested resource ({m})"))
+    ApiError::new(
+        Reason::MethodNotAllowed,
+        format!("the server does not allow this method on the requested resource ({m})"),
+    )
 }
 
 fn collection_request(ctx: &Ctx, rt: Arc<ResourceType>, o: &ObjectRoute, req: &Req) -> ApiResult<Response> {

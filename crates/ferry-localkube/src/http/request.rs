@@ -122,7 +122,10 @@ impl Query {
     pub fn number(&self, key: &str) -> ApiResult<Option<u64>> {
         match self.get(key).filter(|v| !v.is_empty()) {
             None => Ok(None),
-            Some(v) => v.parse().map(Some).map_err(|_| ApiError::bad_request(format!("{key}: invalid value {v:?}: expected a number"))),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| ApiError::bad_request(format!("{key}: invalid value {v:?}: expected a number"))),
         }
     }
 
@@ -131,7 +134,9 @@ impl Query {
         match self.get("dryRun") {
             None | Some("") => Ok(false),
             Some("All") => Ok(true),
-            Some(other) => Err(ApiError::bad_request(format!("Invalid dry run value: {other:?}: supported value is \"All\""))),
+            Some(other) => {
+                Err(ApiError::bad_request(format!("Invalid dry run value: {other:?}: supported value is \"All\"")))
+            }
         }
     }
 }
@@ -141,27 +146,24 @@ pub fn decode_body(content_type: &str, body: &Bytes) -> ApiResult<Value> {
     if body.len() > MAX_BODY {
         return Err(too_large());
     }
+    if body.is_empty() {
+        return Err(ApiError::bad_request("the request body is empty"));
+    }
     let text = std::str::from_utf8(body).map_err(|_| ApiError::bad_request("the request body is not valid UTF-8"))?;
     if text.trim().is_empty() {
         return Err(ApiError::bad_request("the request body is empty"));
     }
-    let media = content_type.split(';').next().unwrap_or("").trim();
-    if media == "application/vnd.kubernetes.protobuf" {
-        return Err(ApiError::new(
-            Reason::UnsupportedMediaType,
-            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
-        ));
+    if crate::protobuf::is_protobuf(content_type) {
+        return crate::protobuf::decode(body)
+            .map_err(|e| ApiError::bad_request(format!("error decoding protobuf body: {e}")));
     }
+    let media = content_type.split(';').next().unwrap_or("").trim();
     let is_yaml = matches!(media, "application/yaml" | "application/apply-patch+yaml" | "text/yaml");
     if is_yaml {
         decode_yaml(text)
     } else {
         serde_json::from_str(text).map_err(|e| {
-            ApiError::bad_request(format!(
-                "error decoding JSON body (line {}, column {}): {e}",
-                e.line(),
-                e.column()
-            ))
+            ApiError::bad_request(format!("error decoding JSON body (line {}, column {}): {e}", e.line(), e.column()))
         })
     }
 }
@@ -181,7 +183,10 @@ fn decode_yaml(text: &str) -> ApiResult<Value> {
 }
 
 pub fn too_large() -> ApiError {
-    ApiError::new(Reason::RequestEntityTooLarge, format!("the request body is larger than the limit of {MAX_BODY} bytes"))
+    ApiError::new(
+        Reason::RequestEntityTooLarge,
+        format!("the request body is larger than the limit of {MAX_BODY} bytes"),
+    )
 }
 
 #[cfg(test)]
@@ -196,9 +201,15 @@ mod tests {
     fn routes_cover_the_path_forms() {
         let r = route("/apis/apps/v1/namespaces/d/deployments/web/scale", ns).unwrap();
         let Route::Object(o) = r else { panic!() };
-        assert_eq!((o.namespace.as_deref(), o.resource.as_str(), o.name.as_deref(), o.subresource.as_deref()), (Some("d"), "deployments", Some("web"), Some("scale")));
+        assert_eq!(
+            (o.namespace.as_deref(), o.resource.as_str(), o.name.as_deref(), o.subresource.as_deref()),
+            (Some("d"), "deployments", Some("web"), Some("scale"))
+        );
         let Route::Object(o) = route("/api/v1/namespaces/d/status", ns).unwrap() else { panic!() };
-        assert_eq!((o.resource.as_str(), o.name.as_deref(), o.subresource.as_deref()), ("namespaces", Some("d"), Some("status")));
+        assert_eq!(
+            (o.resource.as_str(), o.name.as_deref(), o.subresource.as_deref()),
+            ("namespaces", Some("d"), Some("status"))
+        );
         let Route::Object(o) = route("/api/v1/pods", ns).unwrap() else { panic!() };
         assert_eq!(o.namespace, None);
         assert_eq!(route("/apis", ns), Some(Route::Groups));

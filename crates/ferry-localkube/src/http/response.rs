@@ -40,7 +40,8 @@ impl View {
             View::Full => obj,
             View::Metadata => table::partial_metadata(&obj),
             View::Table(include) => {
-                let meta = json!({"resourceVersion": obj.pointer("/metadata/resourceVersion").cloned().unwrap_or(json!(""))});
+                let meta =
+                    json!({"resourceVersion": obj.pointer("/metadata/resourceVersion").cloned().unwrap_or(json!(""))});
                 table::table(rt, &[obj], include, meta)
             }
         }
@@ -51,7 +52,10 @@ impl View {
         match self {
             View::Full => list,
             View::Metadata => {
-                let items: Vec<Value> = list["items"].as_array().map(|a| a.iter().map(table::partial_metadata).collect()).unwrap_or_default();
+                let items: Vec<Value> = list["items"]
+                    .as_array()
+                    .map(|a| a.iter().map(table::partial_metadata).collect())
+                    .unwrap_or_default();
                 json!({"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/v1", "metadata": list["metadata"].take(), "items": items})
             }
             View::Table(include) => {
@@ -69,7 +73,10 @@ pub fn json_response(code: u16, body: &Value, warnings: &[String]) -> Response {
 
 pub fn json_typed(code: u16, body: &Value, warnings: &[String], content_type: &str) -> Response {
     let mut headers = HeaderMap::new();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(content_type).unwrap_or(HeaderValue::from_static("application/json")));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type).unwrap_or(HeaderValue::from_static("application/json")),
+    );
     for w in warnings {
         let text = format!("299 - {}", serde_json::to_string(w).unwrap_or_default());
         if let Ok(v) = HeaderValue::from_str(&text) {

@@ -19,8 +19,15 @@ fn cluster() -> Arc<Cluster> {
     c
 }
 
-async fn call(c: &Arc<Cluster>, method: &str, uri: &str, content_type: &str, body: impl Into<Body>) -> (StatusCode, Value) {
-    let req = Request::builder().method(method).uri(uri).header("content-type", content_type).body(body.into()).unwrap();
+async fn call(
+    c: &Arc<Cluster>,
+    method: &str,
+    uri: &str,
+    content_type: &str,
+    body: impl Into<Body>,
+) -> (StatusCode, Value) {
+    let req =
+        Request::builder().method(method).uri(uri).header("content-type", content_type).body(body.into()).unwrap();
     let resp = router(c.clone(), "127.0.0.1:1".into()).oneshot(req).await.unwrap();
     let status = resp.status();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
@@ -79,17 +86,25 @@ async fn invalid_name_is_422_naming_the_field() {
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
     assert_status(&v, 422, "Invalid");
     assert_eq!(v["details"]["causes"][0]["field"], "metadata.name");
-    assert!(v["message"].as_str().unwrap().starts_with("ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value"));
+    assert!(
+        v["message"].as_str().unwrap().starts_with("ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value")
+    );
 }
 
 #[tokio::test]
 async fn strict_validation_refuses_unknown_fields_and_warn_drops_them() {
     let c = cluster();
     let body = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "u"}, "dta": {"k": "v"}});
-    let (code, v) = call(&c, "POST", &format!("{CMS}?fieldValidation=Strict"), "application/json", body.to_string()).await;
+    let (code, v) =
+        call(&c, "POST", &format!("{CMS}?fieldValidation=Strict"), "application/json", body.to_string()).await;
     assert_eq!(code, StatusCode::BAD_REQUEST, "{v}");
     assert!(v["message"].as_str().unwrap().contains("unknown field \"dta\""), "{v}");
-    let req = Request::builder().method("POST").uri(format!("{CMS}?fieldValidation=Warn")).header("content-type", "application/json").body(Body::from(body.to_string())).unwrap();
+    let req = Request::builder()
+        .method("POST")
+        .uri(format!("{CMS}?fieldValidation=Warn"))
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
     let resp = router(c.clone(), "x".into()).oneshot(req).await.unwrap();
     assert_eq!(resp.status(), StatusCode::CREATED);
     let warning = resp.headers().get("warning").unwrap().to_str().unwrap().to_string();
@@ -146,7 +161,8 @@ async fn missing_namespace_is_404_and_apply_needs_a_manager() {
 #[tokio::test]
 async fn yaml_alias_bomb_in_apply_is_refused() {
     let c = cluster();
-    let mut bomb = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut bomb =
+        String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..9 {
         let prev = format!("*a{}", i - 1);
         bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
@@ -175,7 +191,8 @@ async fn dry_run_stores_nothing_on_any_write() {
 #[tokio::test]
 async fn finalizers_hold_deletion_until_cleared() {
     let c = cluster();
-    let body = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "f", "finalizers": ["example.com/hold"]}});
+    let body =
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "f", "finalizers": ["example.com/hold"]}});
     call(&c, "POST", CMS, "application/json", body.to_string()).await;
     let (code, v) = call(&c, "DELETE", &format!("{CMS}/f"), "", Body::empty()).await;
     assert_eq!(code, StatusCode::OK);
@@ -192,7 +209,8 @@ async fn finalizers_hold_deletion_until_cleared() {
 async fn label_and_field_selectors_and_paging() {
     let c = cluster();
     for (name, tier) in [("a", "web"), ("b", "db"), ("c", "web")] {
-        let body = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "labels": {"tier": tier}}});
+        let body =
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "labels": {"tier": tier}}});
         call(&c, "POST", CMS, "application/json", body.to_string()).await;
     }
     let (_, v) = call(&c, "GET", &format!("{CMS}?labelSelector=tier%20in%20(web)"), "", Body::empty()).await;

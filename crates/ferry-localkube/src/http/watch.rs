@@ -84,7 +84,9 @@ enum Start {
 pub fn watch(cluster: Arc<Cluster>, req: WatchRequest) -> Result<Response, ApiError> {
     let requested = match req.resource_version.as_deref() {
         None | Some("") | Some("0") => None,
-        Some(v) => Some(v.parse::<u64>().map_err(|_| ApiError::bad_request(format!("invalid resource version {v:?}")))?),
+        Some(v) => {
+            Some(v.parse::<u64>().map_err(|_| ApiError::bad_request(format!("invalid resource version {v:?}")))?)
+        }
     };
     let (rx, start) = cluster.store.subscribe_with(|s| match requested {
         Some(rv) if !req.send_initial_events => match s.events_since(rv) {

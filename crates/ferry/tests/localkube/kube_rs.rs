@@ -47,7 +47,8 @@ async fn server_side_apply_with_dynamic_objects_and_conflicts() {
         }))
         .unwrap()
     };
-    let applied = api.patch("api", &PatchParams::apply("ferry"), &Patch::Apply(manifest(2))).await.expect("apply creates");
+    let applied =
+        api.patch("api", &PatchParams::apply("ferry"), &Patch::Apply(manifest(2))).await.expect("apply creates");
     assert_eq!(applied.data["spec"]["replicas"], 2);
     assert!(applied.metadata.uid.is_some());
     let err = api.patch("api", &PatchParams::apply("other"), &Patch::Apply(manifest(3))).await.unwrap_err();
@@ -58,11 +59,19 @@ async fn server_side_apply_with_dynamic_objects_and_conflicts() {
         }
         other => panic!("expected a conflict, got {other:?}"),
     }
-    let forced = api.patch("api", &PatchParams::apply("other").force(), &Patch::Apply(manifest(3))).await.expect("forced");
+    let forced =
+        api.patch("api", &PatchParams::apply("other").force(), &Patch::Apply(manifest(3))).await.expect("forced");
     assert_eq!(forced.data["spec"]["replicas"], 3);
-    // Re-applying the same configuration is a no-op: same resourceVersion.
-    let again = api.patch("api", &PatchParams::apply("other").force(), &Patch::Apply(manifest(3))).await.unwrap();
-    assert_eq!(again.metadata.resource_version, forced.metadata.resource_version);
+    // Re-applying the same configuration is a no-op: same resourceVersion. (A ConfigMap,
+    // because a Deployment's status keeps changing under its simulated controller.)
+    let cms: Api<DynamicObject> =
+        Api::namespaced_with(api.into_client(), "default", &ApiResource::erase::<ConfigMap>(&()));
+    let cm: DynamicObject = serde_json::from_value(json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "same", "namespace": "default"}, "data": {"a": "b"}}))
+    .unwrap();
+    let first = cms.patch("same", &PatchParams::apply("ferry"), &Patch::Apply(&cm)).await.unwrap();
+    let again = cms.patch("same", &PatchParams::apply("ferry"), &Patch::Apply(&cm)).await.unwrap();
+    assert_eq!(again.metadata.resource_version, first.metadata.resource_version);
 }
 
 #[tokio::test]
@@ -78,7 +87,9 @@ async fn watcher_sees_creates_updates_and_deletes() {
             break;
         }
     }
-    let mut cm: ConfigMap = serde_json::from_value(json!({"metadata": {"name": "w", "labels": {"watched": "yes"}}, "data": {"v": "1"}})).unwrap();
+    let mut cm: ConfigMap =
+        serde_json::from_value(json!({"metadata": {"name": "w", "labels": {"watched": "yes"}}, "data": {"v": "1"}}))
+            .unwrap();
     api.create(&PostParams::default(), &cm).await.unwrap();
     cm.data.as_mut().unwrap().insert("v".into(), "2".into());
     let got = api.get("w").await.unwrap();

@@ -48,10 +48,17 @@ fn version_and_api_resources() {
     assert_eq!(v["serverVersion"]["minor"], "32");
     let resources = c.ok(&["api-resources"]);
     let deploy = resources.lines().find(|l| l.starts_with("deployments ")).expect("deployments listed");
-    assert!(deploy.contains("deploy") && deploy.contains("apps/v1") && deploy.contains("true") && deploy.contains("Deployment"), "{deploy}");
+    assert!(
+        deploy.contains("deploy")
+            && deploy.contains("apps/v1")
+            && deploy.contains("true")
+            && deploy.contains("Deployment"),
+        "{deploy}"
+    );
     assert!(resources.lines().any(|l| l.starts_with("customresourcedefinitions ") && l.contains("false")));
     let ns = c.get_json(&["namespaces"]);
-    let names: Vec<&str> = ns["items"].as_array().unwrap().iter().map(|n| n["metadata"]["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        ns["items"].as_array().unwrap().iter().map(|n| n["metadata"]["name"].as_str().unwrap()).collect();
     assert!(names.contains(&"default") && names.contains(&"kube-system"), "{names:?}");
 }
 
@@ -97,7 +104,8 @@ fn server_side_apply_conflicts_then_force() {
     assert!(out.status.success(), "{}", stderr(&out));
     let d = c.get_json(&["-n", "demo", "deploy", "web", "--show-managed-fields"]);
     assert_eq!(d["spec"]["replicas"], 5);
-    let managers: Vec<&str> = d["metadata"]["managedFields"].as_array().unwrap().iter().map(|m| m["manager"].as_str().unwrap()).collect();
+    let managers: Vec<&str> =
+        d["metadata"]["managedFields"].as_array().unwrap().iter().map(|m| m["manager"].as_str().unwrap()).collect();
     assert!(managers.contains(&"team-a") && managers.contains(&"team-b"), "{managers:?}");
     let b = d["metadata"]["managedFields"].as_array().unwrap().iter().find(|m| m["manager"] == "team-b").unwrap();
     assert!(b["fieldsV1"]["f:spec"].get("f:replicas").is_some(), "team-b now owns replicas");
@@ -123,7 +131,9 @@ fn get_outputs_yaml_json_and_wide() {
 fn get_watch_sees_a_later_change() {
     let c = with_demo_namespace();
     let mut cmd = crate::harness::kubectl_command(&c.kubeconfig, c.dir.path());
-    cmd.args(["-n", "demo", "get", "configmaps", "-w", "--output-watch-events"]).stdout(Stdio::piped()).stderr(Stdio::null());
+    cmd.args(["-n", "demo", "get", "configmaps", "-w", "--output-watch-events"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
     let mut child = cmd.spawn().unwrap();
     let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let reader = BufReader::new(child.stdout.take().unwrap());
@@ -135,7 +145,9 @@ fn get_watch_sees_a_later_change() {
     });
     wait_until("initial listing", || lines.lock().unwrap().iter().any(|l| l.contains("kube-root-ca.crt")));
     c.ok(&["-n", "demo", "create", "configmap", "later", "--from-literal=a=b"]);
-    wait_until("ADDED event for the new ConfigMap", || lines.lock().unwrap().iter().any(|l| l.contains("ADDED") && l.contains("later")));
+    wait_until("ADDED event for the new ConfigMap", || {
+        lines.lock().unwrap().iter().any(|l| l.contains("ADDED") && l.contains("later"))
+    });
     c.ok(&["-n", "demo", "delete", "configmap", "later"]);
     wait_until("DELETED event", || lines.lock().unwrap().iter().any(|l| l.contains("DELETED") && l.contains("later")));
     let _ = child.kill();
@@ -150,7 +162,17 @@ fn label_annotate_patch_and_scale() {
     c.ok(&["-n", "demo", "annotate", "deployment", "web", "note=hello"]);
     c.ok(&["-n", "demo", "patch", "deployment", "web", "--type", "merge", "-p", r#"{"spec":{"replicas":4}}"#]);
     assert_eq!(c.get_json(&["-n", "demo", "deploy", "web"])["spec"]["replicas"], 4);
-    c.ok(&["-n", "demo", "patch", "deployment", "web", "--type", "json", "-p", r#"[{"op":"replace","path":"/spec/replicas","value":1}]"#]);
+    c.ok(&[
+        "-n",
+        "demo",
+        "patch",
+        "deployment",
+        "web",
+        "--type",
+        "json",
+        "-p",
+        r#"[{"op":"replace","path":"/spec/replicas","value":1}]"#,
+    ]);
     c.ok(&["-n", "demo", "patch", "deployment", "web", "--type", "strategic", "-p",
         r#"{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox:1.36"},{"name":"nginx","env":[{"name":"MODE","value":"green"}]}]}}}}"#]);
     let d = c.get_json(&["-n", "demo", "deploy", "web"]);
@@ -192,7 +214,8 @@ spec:
     assert!(!out.status.success());
     assert!(stderr(&out).contains("exceeded its progress deadline"), "{}", stderr(&out));
     let d = c.get_json(&["-n", "demo", "deploy", "bad"]);
-    let progressing = d["status"]["conditions"].as_array().unwrap().iter().find(|c| c["type"] == "Progressing").unwrap().clone();
+    let progressing =
+        d["status"]["conditions"].as_array().unwrap().iter().find(|c| c["type"] == "Progressing").unwrap().clone();
     assert_eq!(progressing["status"], "False");
     assert_eq!(progressing["reason"], "ProgressDeadlineExceeded");
 }
@@ -201,11 +224,17 @@ spec:
 fn delete_cascades_to_replica_sets_unless_orphaned() {
     let c = with_demo_namespace();
     c.apply(APP, &[]);
-    wait_until("a ReplicaSet owned by the Deployment", || !c.get_json(&["-n", "demo", "rs", "-l", "app=web"])["items"].as_array().unwrap().is_empty());
+    wait_until("a ReplicaSet owned by the Deployment", || {
+        !c.get_json(&["-n", "demo", "rs", "-l", "app=web"])["items"].as_array().unwrap().is_empty()
+    });
     c.ok(&["-n", "demo", "delete", "deployment", "web"]);
-    wait_until("ReplicaSets garbage-collected", || c.get_json(&["-n", "demo", "rs", "-l", "app=web"])["items"].as_array().unwrap().is_empty());
+    wait_until("ReplicaSets garbage-collected", || {
+        c.get_json(&["-n", "demo", "rs", "-l", "app=web"])["items"].as_array().unwrap().is_empty()
+    });
     c.apply(APP, &[]);
-    wait_until("a new ReplicaSet", || !c.get_json(&["-n", "demo", "rs", "-l", "app=web"])["items"].as_array().unwrap().is_empty());
+    wait_until("a new ReplicaSet", || {
+        !c.get_json(&["-n", "demo", "rs", "-l", "app=web"])["items"].as_array().unwrap().is_empty()
+    });
     c.ok(&["-n", "demo", "delete", "deployment", "web", "--cascade=orphan"]);
     let rs = c.get_json(&["-n", "demo", "rs", "-l", "app=web"]);
     let items = rs["items"].as_array().unwrap();
@@ -237,7 +266,10 @@ spec:
 "#;
     assert!(c.apply(crd, &[]).status.success());
     c.ok(&["wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=60s"]);
-    let out = c.apply("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: demo}\nspec: {size: 3}\n", &[]);
+    let out = c.apply(
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: demo}\nspec: {size: 3}\n",
+        &[],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let table = c.ok(&["-n", "demo", "get", "wd"]);
     assert!(table.lines().next().unwrap().contains("SIZE") && table.contains("w1") && table.contains('3'), "{table}");

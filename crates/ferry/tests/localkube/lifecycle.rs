@@ -4,11 +4,11 @@ use crate::harness::{LocalCluster, stderr};
 
 #[test]
 fn state_file_survives_a_restart_with_the_same_uids_and_versions() {
-    let mut c = LocalCluster::start_with(&["dev"], &[]);
-    let state = c.path("state.json");
-    drop(c);
-    c = LocalCluster::start_with(&["dev"], &["--state", state.to_str().unwrap()]);
-    let out = c.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: keep, namespace: default}\ndata: {a: b}\n", &[]);
+    let state_dir = tempfile::tempdir().unwrap();
+    let state = state_dir.path().join("state.json");
+    let mut c = LocalCluster::start_with(&["dev"], &["--state", state.to_str().unwrap()]);
+    let out =
+        c.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: keep, namespace: default}\ndata: {a: b}\n", &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let before = c.get_json(&["configmap", "keep"]);
     c.restart(&["dev"]);
