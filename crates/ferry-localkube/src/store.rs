@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use tokio::sync::{Notify, broadcast};
 
 use crate::object;
@@ -42,6 +42,9 @@ pub struct WatchEvent {
     pub kind: EventType,
     pub gr: GroupResource,
     pub object: Value,
+    /// For MODIFIED: the labels before the change, so a label-selected watch can turn the
+    /// event into ADDED or DELETED when the object enters or leaves its selection.
+    pub old_labels: Option<Map<String, Value>>,
 }
 
 /// `(namespace, name)`; cluster-scoped objects have an empty namespace.
@@ -73,6 +76,23 @@ impl State {
             .map(|(_, v)| v)
     }
 
+    /// Objects after `(namespace, name)` in key order: where the next page of a list starts.
+    pub fn list_after<'a>(
+        &'a self,
+        gr: &GroupResource,
+        namespace: Option<&'a str>,
+        after: &ObjectKey,
+    ) -> impl Iterator<Item = &'a Value> + 'a {
+        use std::ops::Bound::{Excluded, Unbounded};
+        let after = after.clone();
+        self.objects
+            .get(gr)
+            .into_iter()
+            .flat_map(move |m| m.range((Excluded(after.clone()), Unbounded)))
+            .filter(move |((ns, _), _)| namespace.is_none_or(|n| n == ns))
+            .map(|(_, v)| v)
+    }
+
     /// Every stored object of every kind.
     pub fn all(&self) -> impl Iterator<Item = (&GroupResource, &Value)> {
         self.objects.iter().flat_map(|(gr, m)| m.values().map(move |v| (gr, v)))
@@ -87,9 +107,10 @@ impl State {
         self.rv += 1;
         object::metadata_mut(&mut obj).insert("resourceVersion".into(), Value::String(self.rv.to_string()));
         let key = (object::namespace(&obj).to_string(), object::name(&obj).to_string());
-        let existed = self.objects.entry(gr.clone()).or_default().insert(key, obj.clone()).is_some();
-        let kind = if existed { EventType::Modified } else { EventType::Added };
-        self.record(kind, gr, obj.clone());
+        let previous = self.objects.entry(gr.clone()).or_default().insert(key, obj.clone());
+        let kind = if previous.is_some() { EventType::Modified } else { EventType::Added };
+        let old_labels = previous.map(|p| object::labels(&p).cloned().unwrap_or_default());
+        self.record(kind, gr, obj.clone(), old_labels);
         obj
     }
 
@@ -99,7 +120,7 @@ impl State {
         let mut obj = self.objects.get_mut(gr)?.remove(&key)?;
         self.rv += 1;
         object::metadata_mut(&mut obj).insert("resourceVersion".into(), Value::String(self.rv.to_string()));
-        self.record(EventType::Deleted, gr, obj.clone());
+        self.record(EventType::Deleted, gr, obj.clone(), None);
         Some(obj)
     }
 
@@ -112,8 +133,8 @@ impl State {
         self.objects.remove(gr);
     }
 
-    fn record(&mut self, kind: EventType, gr: &GroupResource, object: Value) {
-        let event = Arc::new(WatchEvent { rv: self.rv, kind, gr: gr.clone(), object });
+    fn record(&mut self, kind: EventType, gr: &GroupResource, object: Value, old_labels: Option<Map<String, Value>>) {
+        let event = Arc::new(WatchEvent { rv: self.rv, kind, gr: gr.clone(), object, old_labels });
         self.history.push_back(event.clone());
         while self.history.len() > HISTORY_LIMIT {
             if let Some(old) = self.history.pop_front() {

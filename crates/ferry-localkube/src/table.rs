@@ -16,6 +16,7 @@ fn columns(rt: &ResourceType) -> Vec<Column> {
     let mut cols: Vec<Column> = vec![("Name", "string", 0)];
     let extra: &[Column] = match (rt.group.as_str(), rt.kind.as_str()) {
         ("", "Namespace") => &[("Status", "string", 0)],
+        ("", "Node") => &[("Status", "string", 0), ("Roles", "string", 0)],
         ("", "ConfigMap") => &[("Data", "integer", 0)],
         ("", "Secret") => &[("Type", "string", 0), ("Data", "integer", 0)],
         ("", "ServiceAccount") => &[("Secrets", "integer", 0)],
@@ -54,6 +55,7 @@ fn columns(rt: &ResourceType) -> Vec<Column> {
     }
     let wide: &[Column] = match (rt.group.as_str(), rt.kind.as_str()) {
         ("", "Service") => &[("Selector", "string", 1)],
+        ("", "Node") => &[("Version", "string", 0)],
         ("apps", "Deployment" | "ReplicaSet" | "DaemonSet") => {
             &[("Containers", "string", 1), ("Images", "string", 1), ("Selector", "string", 1)]
         }
@@ -130,6 +132,9 @@ fn cell(rt: &ResourceType, obj: &Value, column: &str) -> Value {
         "Created At" => s("/metadata/creationTimestamp"),
         "Status" if rt.kind == "Namespace" => s("/status/phase"),
         "Status" if rt.kind == "Job" => json!(job_status(obj)),
+        "Status" if rt.kind == "Node" => json!(node_ready(obj)),
+        "Roles" => json!(node_roles(obj)),
+        "Version" => s("/status/nodeInfo/kubeletVersion"),
         "Status" => json!(str_at(obj, "/status/phase").unwrap_or("Pending")),
         "Data" => json!(
             obj.get("data").and_then(Value::as_object).map_or(0, |m| m.len())
@@ -170,6 +175,21 @@ fn cell(rt: &ResourceType, obj: &Value, column: &str) -> Value {
         "Selector" => json!(selector(obj)),
         _ => Value::Null,
     }
+}
+
+fn node_ready(obj: &Value) -> &'static str {
+    let conds = obj.pointer("/status/conditions").and_then(Value::as_array);
+    let ready = conds.into_iter().flatten().any(|c| c["type"] == "Ready" && c["status"] == "True");
+    if ready { "Ready" } else { "NotReady" }
+}
+
+fn node_roles(obj: &Value) -> String {
+    let roles: Vec<&str> = object::labels(obj)
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, _)| k.strip_prefix("node-role.kubernetes.io/"))
+        .collect();
+    if roles.is_empty() { "<none>".into() } else { roles.join(",") }
 }
 
 fn ready(rt: &ResourceType, obj: &Value) -> Value {

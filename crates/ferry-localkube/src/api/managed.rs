@@ -20,6 +20,16 @@ pub enum Ownership {
     Subresource(String, &'static str),
 }
 
+impl Ownership {
+    /// A client's non-apply write, to the object or to its `status` subresource.
+    pub fn for_write(manager: &str, subresource: Option<&str>) -> Self {
+        match subresource {
+            Some("status") => Ownership::Subresource(manager.to_string(), "status"),
+            _ => Ownership::Update(manager.to_string()),
+        }
+    }
+}
+
 /// The schema of a built-in kind; custom resources are untyped.
 pub fn type_of(rt: &ResourceType) -> Option<TypeRef<'static>> {
     if rt.crd.is_some() {

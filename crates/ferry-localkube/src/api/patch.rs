@@ -66,7 +66,7 @@ pub fn patch(
             patched
         };
         let sub = subresource.filter(|s| *s == "status");
-        let owner = Ownership::Update(opts.manager.clone());
+        let owner = Ownership::for_write(&opts.manager, sub);
         let stored = commit(s, t.rt, &old, new, owner, opts.dry_run, sub)?;
         Ok::<_, ApiError>(if subresource == Some("scale") { scale_of(t.rt, &stored) } else { stored })
     })?;

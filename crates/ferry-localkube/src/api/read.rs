@@ -48,11 +48,11 @@ pub fn list(cluster: &Cluster, rt: &ResourceType, namespace: Option<&str>, opts:
     cluster.store.read(|s| {
         let gr = rt.group_resource();
         let ns = if rt.namespaced { namespace } else { None };
-        let mut items = s.list(&gr, ns).filter(|o| {
-            after.as_ref().is_none_or(|c| (object::namespace(o), object::name(o)) > (c.ns.as_str(), c.name.as_str()))
-                && opts.labels.matches(object::labels(o))
-                && opts.fields.matches(o)
-        });
+        let start: Box<dyn Iterator<Item = &Value>> = match &after {
+            Some(c) => Box::new(s.list_after(&gr, ns, &(c.ns.clone(), c.name.clone()))),
+            None => Box::new(s.list(&gr, ns)),
+        };
+        let mut items = start.filter(|o| opts.labels.matches(object::labels(o)) && opts.fields.matches(o));
         let limit = opts.limit.filter(|l| *l > 0).unwrap_or(usize::MAX);
         let page: Vec<Value> = items.by_ref().take(limit).map(|o| at_version(rt, o.clone())).collect();
         let remaining = items.count();

@@ -157,7 +157,7 @@ pub fn update(
     let object = cluster.store.write(|s| {
         let old = current(s, t)?;
         check_version(t, &old, &obj)?;
-        let owner = Ownership::Update(opts.manager.clone());
+        let owner = Ownership::for_write(&opts.manager, subresource);
         commit(s, t.rt, &old, obj, owner, opts.dry_run, subresource)
     })?;
     Ok(Written { object, warnings, created: false })

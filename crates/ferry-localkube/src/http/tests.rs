@@ -250,3 +250,32 @@ async fn watch_from_too_old_version_reports_gone() {
     assert_eq!(line["type"], "ERROR");
     assert_eq!(line["object"]["code"], 410);
 }
+
+#[tokio::test]
+async fn label_selected_watch_sees_objects_enter_and_leave() {
+    let c = cluster();
+    let req = Request::builder().uri(format!("{CMS}?watch=1&labelSelector=team%3Da")).body(Body::empty()).unwrap();
+    let resp = router(c.clone(), "x".into()).oneshot(req).await.unwrap();
+    let mut body = resp.into_body().into_data_stream();
+    let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "m", "labels": {"team": "b"}}});
+    call(&c, "POST", CMS, "application/json", cm.to_string()).await;
+    let relabel = |team: &str| json!({"metadata": {"labels": {"team": team}}}).to_string();
+    call(&c, "PATCH", &format!("{CMS}/m"), "application/merge-patch+json", relabel("a")).await;
+    call(&c, "PATCH", &format!("{CMS}/m"), "application/merge-patch+json", relabel("b")).await;
+    let mut seen = Vec::new();
+    let mut buf = Vec::new();
+    while seen.len() < 2 {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(30), futures::StreamExt::next(&mut body))
+            .await
+            .expect("watch events arrive")
+            .unwrap()
+            .unwrap();
+        buf.extend_from_slice(&chunk);
+        while let Some(pos) = buf.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = buf.drain(..=pos).collect();
+            let ev: Value = serde_json::from_slice(&line).unwrap();
+            seen.push(ev["type"].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(seen, ["ADDED", "DELETED"], "entering the selection is ADDED, leaving it DELETED");
+}

@@ -41,11 +41,23 @@ pub struct WatchRequest {
 }
 
 impl WatchRequest {
-    fn matches(&self, e: &WatchEvent) -> bool {
-        e.gr == self.rt.group_resource()
+    /// The event as this watch sees it: a MODIFIED object that enters the label selection
+    /// is ADDED, one that leaves it is DELETED (as a real API server reports them).
+    fn event_type(&self, e: &WatchEvent) -> Option<&'static str> {
+        let in_scope = e.gr == self.rt.group_resource()
             && self.namespace.as_deref().is_none_or(|ns| !self.rt.namespaced || ns == object::namespace(&e.object))
-            && self.labels.matches(object::labels(&e.object))
-            && self.fields.matches(&e.object)
+            && self.fields.matches(&e.object);
+        if !in_scope {
+            return None;
+        }
+        let now = self.labels.matches(object::labels(&e.object));
+        let before = e.old_labels.as_ref().is_some_and(|l| self.labels.matches(Some(l)));
+        match (e.kind, before, now) {
+            (EventType::Modified, false, true) => Some(EventType::Added.as_str()),
+            (EventType::Modified, true, false) => Some(EventType::Deleted.as_str()),
+            (_, _, true) => Some(e.kind.as_str()),
+            _ => None,
+        }
     }
 
     fn render(&self, kind: &str, obj: Value) -> Bytes {
@@ -126,8 +138,10 @@ async fn stream(
             return;
         }
         Start::Replay(events, rv) => {
-            for e in events.iter().filter(|e| req.matches(e)) {
-                if !send(req.render(e.kind.as_str(), e.object.clone())).await {
+            for e in events.iter() {
+                if let Some(kind) = req.event_type(e)
+                    && !send(req.render(kind, e.object.clone())).await
+                {
                     return;
                 }
             }
@@ -160,7 +174,7 @@ async fn stream(
                 Ok(e) => {
                     if e.rv <= last_rv { continue; }
                     last_rv = e.rv;
-                    if req.matches(&e) && !send(req.render(e.kind.as_str(), e.object.clone())).await { return; }
+                    if let Some(kind) = req.event_type(&e) && !send(req.render(kind, e.object.clone())).await { return; }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     send(gone("the watch fell behind; too old resource version")).await;

@@ -72,6 +72,18 @@ async fn server_side_apply_with_dynamic_objects_and_conflicts() {
     let first = cms.patch("same", &PatchParams::apply("ferry"), &Patch::Apply(&cm)).await.unwrap();
     let again = cms.patch("same", &PatchParams::apply("ferry"), &Patch::Apply(&cm)).await.unwrap();
     assert_eq!(again.metadata.resource_version, first.metadata.resource_version);
+    // A field the manager stops applying is removed, unless another manager owns it.
+    let labelled: DynamicObject = serde_json::from_value(json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "same", "namespace": "default", "labels": {"mine": "x", "shared": "y"}}, "data": {"a": "b"}})).unwrap();
+    cms.patch("same", &PatchParams::apply("ferry"), &Patch::Apply(&labelled)).await.unwrap();
+    let other: DynamicObject = serde_json::from_value(json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "same", "namespace": "default", "labels": {"shared": "y"}}}))
+    .unwrap();
+    cms.patch("same", &PatchParams::apply("other"), &Patch::Apply(&other)).await.unwrap();
+    let after = cms.patch("same", &PatchParams::apply("ferry"), &Patch::Apply(&cm)).await.unwrap();
+    let labels = after.metadata.labels.unwrap_or_default();
+    assert!(!labels.contains_key("mine"), "dropped by its only manager: {labels:?}");
+    assert_eq!(labels.get("shared").map(String::as_str), Some("y"), "kept: another manager owns it");
 }
 
 #[tokio::test]

@@ -346,3 +346,73 @@ fn several_named_clusters_one_context_each() {
     assert!(c.exists(&["--context", "prod", "configmap", "only-in-prod"]));
     assert!(!c.exists(&["--context", "dev", "configmap", "only-in-prod"]), "clusters are separate");
 }
+
+#[test]
+fn statefulsets_daemonsets_claims_and_load_balancers_settle() {
+    let c = with_demo_namespace();
+    let manifest = r#"
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: demo}
+spec:
+  replicas: 2
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: postgres:16}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: demo}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: agent, image: busybox:1.36}]}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: demo}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 2Gi}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: public, namespace: demo}
+spec:
+  type: LoadBalancer
+  selector: {app: db}
+  ports: [{port: 5432}]
+"#;
+    let out = c.apply(manifest, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for target in ["statefulset/db", "daemonset/agent"] {
+        let out = c.kubectl(&["-n", "demo", "rollout", "status", target, "--timeout=60s"]);
+        assert!(out.status.success(), "{target}: {}", stderr(&out));
+    }
+    assert_eq!(c.get_json(&["-n", "demo", "sts", "db"])["status"]["readyReplicas"], 2);
+    assert_eq!(c.get_json(&["-n", "demo", "ds", "agent"])["status"]["numberReady"], 1);
+    c.ok(&["-n", "demo", "wait", "--for=jsonpath={.status.phase}=Bound", "pvc/data", "--timeout=60s"]);
+    assert_eq!(c.get_json(&["-n", "demo", "pvc", "data"])["status"]["capacity"]["storage"], "2Gi");
+    wait_until("a load-balancer address", || {
+        c.get_json(&["-n", "demo", "svc", "public"])["status"]["loadBalancer"]["ingress"][0]["ip"].is_string()
+    });
+    let svc = c.get_json(&["-n", "demo", "svc", "public"]);
+    assert!(svc["spec"]["ports"][0]["nodePort"].as_u64().unwrap() >= 30000);
+}
+
+#[test]
+fn delete_collection_by_label() {
+    let c = with_demo_namespace();
+    for (name, tier) in [("a", "web"), ("b", "web"), ("c", "db")] {
+        c.ok(&["-n", "demo", "create", "configmap", name, "--from-literal=k=v"]);
+        c.ok(&["-n", "demo", "label", "configmap", name, &format!("tier={tier}")]);
+    }
+    c.ok(&["-n", "demo", "delete", "configmaps", "-l", "tier=web"]);
+    let left = c.get_json(&["-n", "demo", "configmaps", "-l", "tier"]);
+    let names: Vec<&str> =
+        left["items"].as_array().unwrap().iter().map(|i| i["metadata"]["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["c"]);
+}
