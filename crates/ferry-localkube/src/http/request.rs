@@ -149,13 +149,13 @@ pub fn decode_body(content_type: &str, body: &Bytes) -> ApiResult<Value> {
     if body.is_empty() {
         return Err(ApiError::bad_request("the request body is empty"));
     }
-    let text = std::str::from_utf8(body).map_err(|_| ApiError::bad_request("the request body is not valid UTF-8"))?;
-    if text.trim().is_empty() {
-        return Err(ApiError::bad_request("the request body is empty"));
-    }
     if crate::protobuf::is_protobuf(content_type) {
         return crate::protobuf::decode(body)
             .map_err(|e| ApiError::bad_request(format!("error decoding protobuf body: {e}")));
+    }
+    let text = std::str::from_utf8(body).map_err(|_| ApiError::bad_request("the request body is not valid UTF-8"))?;
+    if text.trim().is_empty() {
+        return Err(ApiError::bad_request("the request body is empty"));
     }
     let media = content_type.split(';').next().unwrap_or("").trim();
     let is_yaml = matches!(media, "application/yaml" | "application/apply-patch+yaml" | "text/yaml");

@@ -404,6 +404,26 @@ spec:
 }
 
 #[test]
+fn kubectl_create_commands_send_protobuf_and_work() {
+    let c = with_demo_namespace();
+    c.ok(&["-n", "demo", "create", "deployment", "web", "--image=nginx:1.27", "--replicas=2"]);
+    c.ok(&["-n", "demo", "create", "secret", "generic", "creds", "--from-literal=user=admin"]);
+    c.ok(&["-n", "demo", "create", "service", "clusterip", "web", "--tcp=80:8080"]);
+    c.ok(&["-n", "demo", "create", "job", "once", "--image=busybox:1.36"]);
+    let d = c.get_json(&["-n", "demo", "deployment", "web"]);
+    assert_eq!(d["spec"]["replicas"], 2);
+    assert_eq!(d["spec"]["template"]["spec"]["containers"][0]["image"], "nginx:1.27");
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"], "IfNotPresent",
+        "defaults fill what kubectl left empty"
+    );
+    assert_eq!(c.get_json(&["-n", "demo", "secret", "creds"])["data"]["user"], "YWRtaW4=");
+    assert_eq!(c.get_json(&["-n", "demo", "service", "web"])["spec"]["ports"][0]["targetPort"], 8080);
+    c.ok(&["-n", "demo", "rollout", "status", "deployment/web", "--timeout=60s"]);
+    c.ok(&["-n", "demo", "wait", "--for=condition=complete", "job/once", "--timeout=60s"]);
+}
+
+#[test]
 fn delete_collection_by_label() {
     let c = with_demo_namespace();
     for (name, tier) in [("a", "web"), ("b", "web"), ("c", "db")] {
