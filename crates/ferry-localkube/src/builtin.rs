@@ -96,6 +96,12 @@ pub fn builtin_types() -> Vec<ResourceType> {
     BUILTINS.iter().map(to_type).collect()
 }
 
+/// The built-in kind named `kind` (test helper; panics when there is none).
+#[cfg(test)]
+pub fn builtin_type(kind: &str) -> ResourceType {
+    builtin_types().into_iter().find(|t| t.kind == kind).expect("a built-in kind")
+}
+
 fn to_type(x: &Builtin) -> ResourceType {
     let scale = x.scale.then(|| ScalePaths {
         spec_replicas: ".spec.replicas".into(),

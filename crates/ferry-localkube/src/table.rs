@@ -301,11 +301,10 @@ pub fn partial_metadata(o: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::builtin::builtin_types;
 
     #[test]
     fn deployment_rows_show_ready_and_wide_columns() {
-        let rt = builtin_types().into_iter().find(|t| t.kind == "Deployment").unwrap();
+        let rt = crate::builtin::builtin_type("Deployment");
         let d = json!({"metadata": {"name": "web", "creationTimestamp": "2020-01-01T00:00:00Z"},
             "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
                 "template": {"spec": {"containers": [{"name": "n", "image": "nginx:1"}]}}},

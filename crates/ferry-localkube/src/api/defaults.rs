@@ -288,10 +288,9 @@ fn network_policy(obj: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::builtin::builtin_types;
 
     fn rt(kind: &str) -> ResourceType {
-        builtin_types().into_iter().find(|t| t.kind == kind).unwrap()
+        crate::builtin::builtin_type(kind)
     }
 
     #[test]

@@ -115,11 +115,10 @@ fn prune_structural(value: &mut Value, schema: &Value, path: &str, unknown: &mut
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::builtin::builtin_types;
     use serde_json::json;
 
     fn rt(kind: &str) -> ResourceType {
-        builtin_types().into_iter().find(|t| t.kind == kind).unwrap()
+        crate::builtin::builtin_type(kind)
     }
 
     #[test]

@@ -191,11 +191,10 @@ fn service(obj: &Value) -> Vec<Cause> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::builtin::builtin_types;
     use serde_json::json;
 
     fn rt(kind: &str) -> ResourceType {
-        builtin_types().into_iter().find(|t| t.kind == kind).unwrap()
+        crate::builtin::builtin_type(kind)
     }
 
     #[test]
