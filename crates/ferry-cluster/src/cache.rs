@@ -1,0 +1,205 @@
+//! The live cache: every object carrying Ferry's label, across every kind the cluster
+//! serves, kept current by watches (not polling). Drift detection subscribes to its change
+//! notifications; the sync engine reads live state from it instead of asking the server.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use kube::api::{Api, DynamicObject};
+use kube::runtime::watcher;
+use serde_json::Value;
+use tokio::sync::{broadcast, watch};
+use tokio::task::JoinHandle;
+
+use crate::client::ClusterClient;
+use crate::error::ClusterError;
+use crate::resources::Served;
+
+/// `(group, kind, namespace, name)` of a live object.
+pub type LiveKey = (String, String, String, String);
+
+fn key_of(group: &str, obj: &Value) -> LiveKey {
+    let s = |p: &str| obj.pointer(p).and_then(Value::as_str).unwrap_or("").to_string();
+    (group.to_string(), s("/kind"), s("/metadata/namespace"), s("/metadata/name"))
+}
+
+type Objects = Arc<RwLock<BTreeMap<LiveKey, Value>>>;
+
+pub struct LiveCache {
+    objects: Objects,
+    changes: broadcast::Sender<LiveKey>,
+    synced: watch::Sender<HashSet<(String, String)>>,
+    watched: RwLock<HashSet<(String, String)>>,
+    tasks: std::sync::Mutex<Vec<JoinHandle<()>>>,
+    client: Arc<ClusterClient>,
+    selector: String,
+}
+
+impl std::fmt::Debug for LiveCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveCache").field("context", &self.client.context).field("selector", &self.selector).finish()
+    }
+}
+
+impl LiveCache {
+    /// Starts watching every watchable kind for objects matching `label_selector`.
+    pub async fn start(client: Arc<ClusterClient>, label_selector: &str) -> Result<Arc<Self>, ClusterError> {
+        let (changes, _) = broadcast::channel(4096);
+        let cache = Arc::new(LiveCache {
+            objects: Arc::default(),
+            changes,
+            synced: watch::Sender::new(HashSet::new()),
+            watched: RwLock::new(HashSet::new()),
+            tasks: std::sync::Mutex::new(Vec::new()),
+            client: client.clone(),
+            selector: label_selector.to_string(),
+        });
+        cache.watch_new_kinds().await?;
+        Ok(cache)
+    }
+
+    /// Starts watches for kinds not watched yet (e.g. a CRD just applied).
+    pub async fn watch_new_kinds(&self) -> Result<usize, ClusterError> {
+        let resources = self.client.refresh().await?;
+        let mut started = 0;
+        for served in resources.watchable() {
+            let id = (served.resource.group.clone(), served.resource.kind.clone());
+            if !self.watched.write().unwrap_or_else(|e| e.into_inner()).insert(id) {
+                continue;
+            }
+            let task = tokio::spawn(run_watch(
+                served,
+                self.client.kube(),
+                self.selector.clone(),
+                self.objects.clone(),
+                self.changes.clone(),
+                self.synced.clone(),
+            ));
+            self.tasks.lock().unwrap_or_else(|e| e.into_inner()).push(task);
+            started += 1;
+        }
+        Ok(started)
+    }
+
+    /// Waits until every watched kind has completed its initial list.
+    pub async fn wait_synced(&self, timeout: Duration) -> bool {
+        let wanted = self.watched.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut rx = self.synced.subscribe();
+        tokio::time::timeout(timeout, rx.wait_for(|done| wanted.is_subset(done))).await.is_ok_and(|r| r.is_ok())
+    }
+
+    pub fn get(&self, key: &LiveKey) -> Option<Value> {
+        self.objects.read().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
+    }
+
+    /// Every cached object for which `keep` holds.
+    pub fn select(&self, keep: impl Fn(&Value) -> bool) -> Vec<Value> {
+        self.objects.read().unwrap_or_else(|e| e.into_inner()).values().filter(|o| keep(o)).cloned().collect()
+    }
+
+    /// Keys of objects as they change (added, modified, deleted).
+    pub fn subscribe(&self) -> broadcast::Receiver<LiveKey> {
+        self.changes.subscribe()
+    }
+
+    pub fn context(&self) -> &str {
+        &self.client.context
+    }
+}
+
+impl Drop for LiveCache {
+    fn drop(&mut self) {
+        for t in self.tasks.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            t.abort();
+        }
+    }
+}
+
+async fn run_watch(
+    served: Served,
+    client: kube::Client,
+    selector: String,
+    objects: Objects,
+    changes: broadcast::Sender<LiveKey>,
+    synced: watch::Sender<HashSet<(String, String)>>,
+) {
+    let api: Api<DynamicObject> = Api::all_with(client, &served.resource);
+    let group = served.resource.group.clone();
+    let id = (group.clone(), served.resource.kind.clone());
+    let config = watcher::Config::default().labels(&selector);
+    let mut stream = std::pin::pin!(watcher(api, config));
+    let mut initial: Option<BTreeMap<LiveKey, Value>> = None;
+    loop {
+        let event = match stream.try_next().await {
+            Ok(Some(e)) => e,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::debug!(kind = %id.1, error = %e, "watch interrupted; the watcher retries");
+                continue;
+            }
+        };
+        let apply_one = |obj: DynamicObject| -> Option<(LiveKey, Value)> {
+            let mut v = serde_json::to_value(obj).ok()?;
+            set_type(&mut v, &served);
+            Some((key_of(&group, &v), v))
+        };
+        match event {
+            watcher::Event::Init => initial = Some(BTreeMap::new()),
+            watcher::Event::InitApply(obj) => {
+                if let (Some(init), Some((k, v))) = (initial.as_mut(), apply_one(obj)) {
+                    init.insert(k, v);
+                }
+            }
+            watcher::Event::InitDone => {
+                let fresh = initial.take().unwrap_or_default();
+                replace_kind(&objects, &changes, &id, fresh);
+                synced.send_modify(|done| {
+                    done.insert(id.clone());
+                });
+            }
+            watcher::Event::Apply(obj) => {
+                if let Some((k, v)) = apply_one(obj) {
+                    objects.write().unwrap_or_else(|e| e.into_inner()).insert(k.clone(), v);
+                    let _ = changes.send(k);
+                }
+            }
+            watcher::Event::Delete(obj) => {
+                if let Some((k, _)) = apply_one(obj) {
+                    objects.write().unwrap_or_else(|e| e.into_inner()).remove(&k);
+                    let _ = changes.send(k);
+                }
+            }
+        }
+    }
+}
+
+/// Watch events of typed lists may lack apiVersion/kind; the cache always has them.
+fn set_type(v: &mut Value, served: &Served) {
+    if let Some(map) = v.as_object_mut() {
+        map.insert("apiVersion".into(), Value::String(served.resource.api_version.clone()));
+        map.insert("kind".into(), Value::String(served.resource.kind.clone()));
+    }
+}
+
+fn replace_kind(
+    objects: &Objects,
+    changes: &broadcast::Sender<LiveKey>,
+    id: &(String, String),
+    fresh: BTreeMap<LiveKey, Value>,
+) {
+    let mut all = objects.write().unwrap_or_else(|e| e.into_inner());
+    let stale: Vec<LiveKey> =
+        all.keys().filter(|k| k.0 == id.0 && k.1 == id.1 && !fresh.contains_key(*k)).cloned().collect();
+    for k in stale {
+        all.remove(&k);
+        let _ = changes.send(k);
+    }
+    for (k, v) in fresh {
+        if all.get(&k) != Some(&v) {
+            let _ = changes.send(k.clone());
+        }
+        all.insert(k, v);
+    }
+}

@@ -1,0 +1,84 @@
+use super::*;
+
+fn res(name: &str, status: &str) -> ResourceResult {
+    ResourceResult {
+        group: "apps".into(),
+        kind: "Deployment".into(),
+        namespace: "default".into(),
+        name: name.into(),
+        action: "apply".into(),
+        status: status.into(),
+        message: String::new(),
+    }
+}
+
+fn new_sync<'a>(app: &'a str, rev: &'a str, at: i64) -> NewSync<'a> {
+    NewSync {
+        application: app,
+        revision: rev,
+        source: "file:///repo guestbook",
+        trigger: Trigger::Manual,
+        started_at: at,
+    }
+}
+
+#[tokio::test]
+async fn a_sync_is_recorded_from_start_to_finish() {
+    let store = Store::memory().await.unwrap();
+    let id = store.begin_sync(&new_sync("guestbook", "abc123", 100)).await.unwrap();
+    let running = store.sync("guestbook", id).await.unwrap().unwrap();
+    assert_eq!(running.phase, Phase::Running);
+    store.finish_sync(id, Phase::Succeeded, "ok", 105, &[res("web", "Synced"), res("db", "Synced")]).await.unwrap();
+    let done = store.sync("guestbook", id).await.unwrap().unwrap();
+    assert_eq!(done.phase, Phase::Succeeded);
+    assert_eq!(done.finished_at, Some(105));
+    assert_eq!(done.resources.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["web", "db"]);
+    assert!(store.sync("other", id).await.unwrap().is_none(), "ids are per application");
+}
+
+#[tokio::test]
+async fn history_is_newest_first_and_pruned_to_the_limit() {
+    let store = Store::memory().await.unwrap();
+    for i in 0..5 {
+        let id = store.begin_sync(&new_sync("app", &format!("rev{i}"), i)).await.unwrap();
+        store.finish_sync(id, Phase::Succeeded, "", i + 1, &[]).await.unwrap();
+    }
+    let running = store.begin_sync(&new_sync("app", "rev5", 10)).await.unwrap();
+    assert_eq!(store.prune_history("app", 2).await.unwrap(), 3);
+    let h = store.history("app", 10).await.unwrap();
+    let revs: Vec<&str> = h.iter().map(|r| r.revision.as_str()).collect();
+    assert_eq!(revs, ["rev5", "rev4", "rev3"], "running syncs are kept");
+    assert_eq!(h[0].id, running);
+}
+
+#[tokio::test]
+async fn a_crash_leaves_running_syncs_that_a_restart_finds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ferry.db");
+    {
+        let store = Store::open(&path).await.unwrap();
+        let done = store.begin_sync(&new_sync("app", "r1", 1)).await.unwrap();
+        store.finish_sync(done, Phase::Succeeded, "", 2, &[res("web", "Synced")]).await.unwrap();
+        store.begin_sync(&new_sync("app", "r2", 3)).await.unwrap();
+        // Dropped without finishing: as if the process died mid-sync.
+    }
+    let store = Store::open(&path).await.unwrap();
+    let interrupted = store.take_interrupted(9).await.unwrap();
+    assert_eq!(interrupted.len(), 1);
+    assert_eq!(interrupted[0].revision, "r2");
+    let h = store.history("app", 10).await.unwrap();
+    assert_eq!(h[0].phase, Phase::Interrupted);
+    assert_eq!(h[1].resources.len(), 1, "finished history intact");
+    assert!(store.take_interrupted(10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_ferry_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ferry.db");
+    let store = Store::open(&path).await.unwrap();
+    sqlx::query("INSERT INTO schema_version (version) VALUES (99)").execute(&store.pool_for_tests()).await.unwrap();
+    drop(store);
+    let err = Store::open(&path).await.unwrap_err();
+    assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+}
