@@ -94,10 +94,10 @@ impl Clusters {
         if let Some(c) = contexts.iter().find(|c| norm(&c.server) == norm(server)) {
             return Ok(c.name.clone());
         }
-        if norm(server) == IN_CLUSTER_SERVER {
-            if let Some(c) = contexts.iter().find(|c| c.current) {
-                return Ok(c.name.clone());
-            }
+        if norm(server) == IN_CLUSTER_SERVER
+            && let Some(c) = contexts.iter().find(|c| c.current)
+        {
+            return Ok(c.name.clone());
         }
         let known: Vec<String> = contexts.iter().map(|c| format!("{}={}", c.name, c.server)).collect();
         Err(ClusterError::UnknownServer { server: server.into(), known: known.join(", ") })
