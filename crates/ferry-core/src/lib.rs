@@ -1,7 +1,9 @@
 //! Ferry's sans-IO core: everything here computes from values and never performs I/O or
 //! awaits. Other crates feed it data and carry out what it decides.
 
+pub mod diff;
 pub mod field_set;
+pub mod health;
 pub mod managed_fields;
 pub mod schema;
 pub mod strategic_merge;
