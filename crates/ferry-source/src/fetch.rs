@@ -82,8 +82,13 @@ fn fetch_locked(path: PathBuf, remote: &RemoteUrl, interrupt: &AtomicBool) -> Re
 
 /// Connects, negotiates and receives the pack; returns every ref the remote advertised.
 fn receive(repo: &gix::Repository, remote: &RemoteUrl, interrupt: &AtomicBool) -> Result<Vec<Ref>, SourceError> {
-    let unreachable =
-        |e: gix::Error| SourceError::Unreachable { url: remote.redacted.clone(), reason: remote.scrub(&e.to_string()) };
+    // Connecting opens the TCP connection (git://) or checks the local repository exists;
+    // HTTP connects lazily, in the handshake, which `classify` looks at.
+    let unreachable = |e: gix::Error| {
+        let reason = remote.scrub(&describe(&e));
+        let url = remote.redacted.clone();
+        if remote.is_local() { SourceError::Fetch { url, reason } } else { SourceError::Unreachable { url, reason } }
+    };
     let connection = repo
         .remote_at(remote.fetch_url.as_str())
         .and_then(|r| r.with_refspecs(REFSPECS, Direction::Fetch))
@@ -102,7 +107,7 @@ fn receive(repo: &gix::Repository, remote: &RemoteUrl, interrupt: &AtomicBool) -
 
 /// Failures while talking to the remote: the network's fault (retry later) or the remote's answer.
 fn classify(remote: &RemoteUrl, error: &gix::Error) -> SourceError {
-    let reason = remote.scrub(&format!("{error:#}"));
+    let reason = remote.scrub(&describe(error));
     let network = error.iter_errors().any(|e| {
         e.downcast_ref::<std::io::Error>().is_some_and(|io| is_network_io(io.kind()))
             || e.to_string().contains("error sending request")
@@ -112,6 +117,18 @@ fn classify(remote: &RemoteUrl, error: &gix::Error) -> SourceError {
     } else {
         SourceError::Fetch { url: remote.redacted.clone(), reason }
     }
+}
+
+/// Every message in the error's chain, outermost first, without repeats.
+fn describe(error: &gix::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for e in error.iter_errors() {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
 }
 
 fn is_network_io(kind: std::io::ErrorKind) -> bool {

@@ -73,6 +73,11 @@ impl RemoteUrl {
         Self { fetch_url: shown.clone(), redacted: redact(url), normalised: format!("file://{shown}"), userinfo: None }
     }
 
+    /// Whether the remote is a repository on this machine (a path or `file://`).
+    pub(crate) fn is_local(&self) -> bool {
+        self.normalised.starts_with("file://")
+    }
+
     /// The cache directory name: a readable slug from the last path segment and a hash of the
     /// normalised URL (credentials are never part of it).
     pub(crate) fn cache_dir_name(&self) -> String {

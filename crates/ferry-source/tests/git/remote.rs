@@ -1,6 +1,6 @@
 //! Fetching over the network: `git://` from `git daemon` and smart HTTP from `git http-backend`.
 
-use ferry_source::GitCache;
+use ferry_source::{GitCache, SourceError};
 
 use crate::support::{Upstream, git_daemon, http_server};
 
@@ -44,4 +44,26 @@ fn fetches_over_smart_http() {
     let up = Upstream::new();
     let server = http_server(&up.home(), &up.srv());
     fetch_resolve_and_update(&up, &format!("http://127.0.0.1:{}/app.git", server.port));
+}
+
+/// The server answers, but has no such repository: the remote's answer, not the network.
+fn missing_repository_is_a_fetch_error(up: &Upstream, url: &str) {
+    let cache = GitCache::new(&up.cache_dir());
+    let err = cache.fetch(url).unwrap_err();
+    assert!(matches!(err, SourceError::Fetch { .. }), "{err:?}");
+    assert!(err.to_string().contains("missing.git"), "{err}");
+}
+
+#[test]
+fn a_missing_repository_over_git_daemon_is_a_fetch_error() {
+    let up = Upstream::new();
+    let daemon = git_daemon(&up.home(), &up.srv());
+    missing_repository_is_a_fetch_error(&up, &format!("git://127.0.0.1:{}/missing.git", daemon.port));
+}
+
+#[test]
+fn a_missing_repository_over_http_is_a_fetch_error() {
+    let up = Upstream::new();
+    let server = http_server(&up.home(), &up.srv());
+    missing_repository_is_a_fetch_error(&up, &format!("http://127.0.0.1:{}/missing.git", server.port));
 }
