@@ -1,0 +1,132 @@
+//! Loading the control folder: every YAML/JSON file, every document, every error.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::application::{self, Application};
+use crate::decode::Decoder;
+use crate::error::{ConfigError, ConfigErrors};
+use crate::node::Node;
+use crate::yaml;
+
+/// The largest configuration file Ferry reads.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The apiVersion of Ferry's own kinds (Pipeline, Warehouse, Project, …), reserved for later.
+pub const FERRY_API_VERSION: &str = "ferry.dev/v1alpha1";
+
+/// A value read from configuration and where its document starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded<T> {
+    pub value: T,
+    pub file: PathBuf,
+    /// The 1-based line the document starts on.
+    pub line: usize,
+}
+
+/// Everything the control folder declares.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    /// The Applications, in file order and then document order.
+    pub applications: Vec<Loaded<Application>>,
+}
+
+impl Config {
+    /// The Application named `name`.
+    pub fn application(&self, name: &str) -> Option<&Loaded<Application>> {
+        self.applications.iter().find(|a| a.value.metadata.name == name)
+    }
+}
+
+/// Reads every `*.yaml`, `*.yml` and `*.json` file under `root` (recursively, in path order,
+/// skipping hidden files and directories) and returns the configuration, or every error found.
+pub fn load_dir(root: &Path) -> Result<Config, ConfigErrors> {
+    let mut errors = Vec::new();
+    let files = crate::walk::config_files(root, &mut errors);
+    let mut applications = Vec::new();
+    for file in files {
+        match read_file(&file) {
+            Ok(text) => collect(parse_str(&text, &file), &mut applications, &mut errors),
+            Err(error) => errors.push(error),
+        }
+    }
+    check_unique_names(&applications, &mut errors);
+    if errors.is_empty() { Ok(Config { applications }) } else { Err(ConfigErrors(errors)) }
+}
+
+fn collect(
+    result: Result<Vec<Loaded<Application>>, ConfigErrors>,
+    applications: &mut Vec<Loaded<Application>>,
+    errors: &mut Vec<ConfigError>,
+) {
+    match result {
+        Ok(found) => applications.extend(found),
+        Err(found) => errors.extend(found.0),
+    }
+}
+
+fn read_file(file: &Path) -> Result<String, ConfigError> {
+    let read_error = |source| ConfigError::Read { file: file.to_owned(), source };
+    let size = fs::metadata(file).map_err(read_error)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(ConfigError::TooLarge { file: file.to_owned(), size, limit: MAX_FILE_BYTES });
+    }
+    fs::read_to_string(file).map_err(read_error)
+}
+
+/// Parses the documents of one file (`file` is only used in errors and in [`Loaded`]).
+pub fn parse_str(text: &str, file: &Path) -> Result<Vec<Loaded<Application>>, ConfigErrors> {
+    let documents = yaml::parse_documents(text, file).map_err(|e| ConfigErrors(vec![e]))?;
+    let mut d = Decoder::new(file);
+    let applications: Vec<_> = documents.iter().filter_map(|doc| decode_document(&mut d, doc)).collect();
+    let errors = d.into_errors();
+    if errors.is_empty() { Ok(applications) } else { Err(ConfigErrors(errors)) }
+}
+
+/// Decodes one document by its apiVersion and kind.
+fn decode_document(d: &mut Decoder, doc: &Node) -> Option<Loaded<Application>> {
+    d.fields(doc, "")?;
+    let api_version = type_field(d, doc, "apiVersion")?;
+    let kind = type_field(d, doc, "kind")?;
+    let (file, line) = (d.file().to_owned(), doc.line);
+    if api_version == application::API_VERSION && kind == application::KIND {
+        return application::decode(d, doc).map(|value| Loaded { value, file, line });
+    }
+    let error = if api_version == FERRY_API_VERSION {
+        ConfigError::UnsupportedKind { file, line, api_version, kind }
+    } else {
+        ConfigError::UnknownKind { file, line, api_version, kind }
+    };
+    d.push(error);
+    None
+}
+
+fn type_field(d: &mut Decoder, doc: &Node, key: &str) -> Option<String> {
+    match doc.get(key) {
+        None => {
+            d.missing(doc.line, key, "`apiVersion: argoproj.io/v1alpha1` and `kind: Application`");
+            None
+        }
+        Some(node) => d.string(node, key),
+    }
+}
+
+/// Application names are how the CLI and API find them, so they are unique.
+fn check_unique_names(applications: &[Loaded<Application>], errors: &mut Vec<ConfigError>) {
+    let mut seen: HashMap<&str, &Loaded<Application>> = HashMap::new();
+    for app in applications {
+        let name = app.value.metadata.name.as_str();
+        if let Some(first) = seen.get(name) {
+            errors.push(ConfigError::DuplicateName {
+                name: name.to_owned(),
+                file: app.file.clone(),
+                line: app.line,
+                first_file: first.file.clone(),
+                first_line: first.line,
+            });
+        } else {
+            seen.insert(name, app);
+        }
+    }
+}

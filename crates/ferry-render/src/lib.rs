@@ -1,0 +1,1 @@
+//! Rendering Sources into Kubernetes objects.
