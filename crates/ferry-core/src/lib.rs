@@ -5,5 +5,7 @@ pub mod diff;
 pub mod field_set;
 pub mod health;
 pub mod managed_fields;
+pub mod plan;
 pub mod schema;
 pub mod strategic_merge;
+pub mod tracking;
