@@ -1,0 +1,108 @@
+//! The engine: everything a sync needs, opened once — the control folder's Applications,
+//! the Git cache, the clusters of the kubeconfig with a live cache each, and the state store.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use ferry_api::{Application, Config, Loaded};
+use ferry_cluster::{ClusterClient, Clusters, LiveCache};
+use ferry_core::tracking::MANAGED_LABEL;
+use ferry_source::GitCache;
+use ferry_store::Store;
+use tokio::sync::Mutex;
+
+use crate::error::EngineError;
+
+/// Where the engine keeps its state and finds its configuration.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// The control folder holding Application manifests.
+    pub config_dir: PathBuf,
+    /// Runtime state: Git cache, database.
+    pub state_dir: PathBuf,
+    /// `None`: `$KUBECONFIG` or `~/.kube/config`.
+    pub kubeconfig: Option<PathBuf>,
+}
+
+pub struct Engine {
+    pub options: EngineOptions,
+    pub config: Config,
+    pub git: Arc<GitCache>,
+    pub clusters: Clusters,
+    pub store: Store,
+    caches: Mutex<HashMap<String, Arc<LiveCache>>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("options", &self.options).finish()
+    }
+}
+
+impl Engine {
+    pub async fn open(options: EngineOptions) -> Result<Self, EngineError> {
+        ferry_source::install_crypto_provider();
+        let config = ferry_api::load_dir(&options.config_dir)?;
+        let clusters = Clusters::load(options.kubeconfig.as_deref())
+            .map_err(|source| EngineError::Cluster { app: "*".into(), source: source.into() })?;
+        std::fs::create_dir_all(&options.state_dir).map_err(|e| EngineError::Refused {
+            app: "*".into(),
+            message: format!("cannot create state directory {}: {e}", options.state_dir.display()),
+        })?;
+        let git = Arc::new(GitCache::new(&options.state_dir.join("git")));
+        let store = Store::open(&options.state_dir.join("ferry.db")).await?;
+        Ok(Engine { options, config, git, clusters, store, caches: Mutex::new(HashMap::new()) })
+    }
+
+    /// Re-reads the control folder (new, changed or removed Applications).
+    pub fn reload(&mut self) -> Result<(), EngineError> {
+        self.config = ferry_api::load_dir(&self.options.config_dir)?;
+        Ok(())
+    }
+
+    pub fn applications(&self) -> impl Iterator<Item = &Application> {
+        self.config.applications.iter().map(|l| &l.value)
+    }
+
+    pub fn application(&self, name: &str) -> Result<&Loaded<Application>, EngineError> {
+        self.config.application(name).ok_or_else(|| EngineError::UnknownApplication {
+            name: name.into(),
+            config: self.options.config_dir.display().to_string(),
+            known: {
+                let names: Vec<&str> = self.applications().map(|a| a.metadata.name.as_str()).collect();
+                if names.is_empty() { "none".into() } else { names.join(", ") }
+            },
+        })
+    }
+
+    /// The cluster an Application deploys to.
+    pub async fn cluster_of(&self, app: &Application) -> Result<Arc<ClusterClient>, EngineError> {
+        let d = &app.spec.destination;
+        let err = |source: ferry_cluster::ClusterError| EngineError::Cluster {
+            app: app.metadata.name.clone(),
+            source: source.into(),
+        };
+        let context = self.clusters.resolve(d.name.as_deref(), d.server.as_deref()).map_err(err)?;
+        self.clusters.client(&context).await.map_err(err)
+    }
+
+    /// The live cache of a cluster: every object Ferry manages there, kept by watches.
+    pub async fn cache(&self, client: &Arc<ClusterClient>) -> Result<Arc<LiveCache>, ferry_cluster::ClusterError> {
+        let mut caches = self.caches.lock().await;
+        if let Some(c) = caches.get(&client.context) {
+            return Ok(c.clone());
+        }
+        let cache = LiveCache::start(client.clone(), MANAGED_LABEL).await?;
+        if !cache.wait_synced(Duration::from_secs(60)).await {
+            tracing::warn!(cluster = %client.context, "live cache not synced after 60s; continuing");
+        }
+        caches.insert(client.context.clone(), cache.clone());
+        Ok(cache)
+    }
+
+    pub fn config_dir(&self) -> &Path {
+        &self.options.config_dir
+    }
+}

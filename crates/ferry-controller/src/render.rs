@@ -1,0 +1,144 @@
+//! The desired state of an Application: its sources fetched and resolved to commits, their
+//! directories rendered, namespaces defaulted to the destination's, and every object stamped
+//! with Ferry's tracking label and annotation.
+
+use std::sync::Arc;
+
+use ferry_api::{Application, Source};
+use ferry_cluster::ClusterClient;
+use ferry_core::plan::{DesiredObject, ResourceKey};
+use ferry_core::tracking;
+use ferry_source::{CommitId, GitCache};
+use serde_json::{Value, json};
+
+use crate::error::EngineError;
+
+/// What Git asks for, at which revisions.
+#[derive(Debug, Clone)]
+pub struct Desired {
+    /// One resolved commit per source, in source order.
+    pub revisions: Vec<String>,
+    pub objects: Vec<DesiredObject>,
+}
+
+impl Desired {
+    /// The revision shown for the Application (sources joined by `,`).
+    pub fn revision(&self) -> String {
+        self.revisions.join(",")
+    }
+}
+
+/// How to pick revisions: each source's `targetRevision`, or one given revision.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    pub revision: Option<String>,
+    /// Fetch from the remotes first (polling and refresh); off to render from the cache only.
+    pub fetch: bool,
+}
+
+/// Renders every source of `app`.
+pub async fn render(
+    git: &Arc<GitCache>,
+    app: &Application,
+    cluster: &ClusterClient,
+    opts: &RenderOptions,
+) -> Result<Desired, EngineError> {
+    let name = app.metadata.name.clone();
+    let mut revisions = Vec::new();
+    let mut objects = Vec::new();
+    for source in app.spec.all_sources() {
+        let (commit, rendered) = render_source(git, &name, source, opts).await?;
+        revisions.push(commit.to_hex());
+        objects.extend(rendered);
+    }
+    let namespace = app.spec.destination.namespace.clone();
+    let crd_scopes = crd_scopes(&objects);
+    let mut desired = Vec::with_capacity(objects.len());
+    for mut obj in objects {
+        set_namespace(&mut obj, namespace.as_deref(), cluster, &crd_scopes).await;
+        let key = ResourceKey::from_object(&obj).map_err(|e| EngineError::Object {
+            app: name.clone(),
+            object: describe(&obj),
+            message: e.to_string(),
+        })?;
+        tracking::stamp(&mut obj, &name, &key);
+        desired.push(DesiredObject { key, object: obj });
+    }
+    Ok(Desired { revisions, objects: desired })
+}
+
+async fn render_source(
+    git: &Arc<GitCache>,
+    app: &str,
+    source: &Source,
+    opts: &RenderOptions,
+) -> Result<(CommitId, Vec<Value>), EngineError> {
+    let git = git.clone();
+    let source = source.clone();
+    let revision = opts.revision.clone().unwrap_or_else(|| source.target_revision.clone());
+    let fetch = opts.fetch;
+    let app_name = app.to_string();
+    let read = tokio::task::spawn_blocking(move || {
+        if fetch || git.resolve(&source.repo_url, &revision).is_err() {
+            git.fetch(&source.repo_url)?;
+        }
+        let commit = git.resolve(&source.repo_url, &revision)?;
+        let tree = git.read_tree(&source.repo_url, commit, &source.path)?;
+        Ok::<_, ferry_source::SourceError>((commit, tree, source))
+    })
+    .await
+    .map_err(|e| EngineError::Join(e.to_string()))?;
+    let (commit, tree, source) =
+        read.map_err(|source| EngineError::Source { app: app_name.clone(), source: source.into() })?;
+    let files: Vec<ferry_render::SourceFile> =
+        tree.files.into_iter().map(|f| ferry_render::SourceFile { path: f.path, contents: f.contents }).collect();
+    let dir = source.directory.clone().unwrap_or_default();
+    let options = ferry_render::DirectoryOptions { recurse: dir.recurse, include: dir.include, exclude: dir.exclude };
+    let rendered = ferry_render::render_directory(&files, &source.path, &options)
+        .map_err(|source| EngineError::Render { app: app_name, source: source.into() })?;
+    Ok((commit, rendered.into_iter().map(|r| r.object).collect()))
+}
+
+/// Scopes declared by CRDs in the same desired set (their kinds may not be served yet).
+fn crd_scopes(objects: &[Value]) -> Vec<(String, String, bool)> {
+    objects
+        .iter()
+        .filter(|o| o["kind"] == "CustomResourceDefinition")
+        .filter_map(|o| {
+            let group = o.pointer("/spec/group")?.as_str()?.to_string();
+            let kind = o.pointer("/spec/names/kind")?.as_str()?.to_string();
+            let namespaced = o.pointer("/spec/scope").and_then(Value::as_str) != Some("Cluster");
+            Some((group, kind, namespaced))
+        })
+        .collect()
+}
+
+/// Namespaced objects without a namespace go to the destination namespace (as in Argo CD).
+async fn set_namespace(
+    obj: &mut Value,
+    namespace: Option<&str>,
+    cluster: &ClusterClient,
+    crds: &[(String, String, bool)],
+) {
+    let Some(ns) = namespace.filter(|n| !n.is_empty()) else { return };
+    if obj.pointer("/metadata/namespace").and_then(Value::as_str).is_some_and(|n| !n.is_empty()) {
+        return;
+    }
+    let api_version = obj["apiVersion"].as_str().unwrap_or("").to_string();
+    let kind = obj["kind"].as_str().unwrap_or("").to_string();
+    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    let namespaced = match crds.iter().find(|(g, k, _)| g == group && *k == kind) {
+        Some((_, _, n)) => *n,
+        None => match cluster.served(&api_version, &kind).await {
+            Ok(served) => served.namespaced,
+            Err(_) => true,
+        },
+    };
+    if namespaced {
+        obj["metadata"]["namespace"] = json!(ns);
+    }
+}
+
+pub fn describe(obj: &Value) -> String {
+    ferry_cluster::client::describe(obj)
+}

@@ -1,0 +1,227 @@
+//! The sync engine end to end, in-process: a real Git repository made by `git`, Ferry's local
+//! cluster reached through a kubeconfig, Argo CD Applications in a control folder.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ferry_controller::controller::{self, ControllerOptions};
+use ferry_controller::{Engine, EngineOptions, SyncRequest, SyncStatus};
+use ferry_localkube::{ClusterSpec, LocalKube, ServeOptions, Settings};
+use ferry_store::{Phase, Trigger};
+use serde_json::Value;
+
+const DEADLINE: Duration = Duration::from_secs(60);
+
+struct World {
+    _lk: LocalKube,
+    dir: tempfile::TempDir,
+    repo: PathBuf,
+}
+
+fn git(repo: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(repo)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", repo)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+impl World {
+    async fn new() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = ServeOptions {
+            clusters: vec![ClusterSpec { name: "dev".into(), port: None }],
+            kubeconfig: dir.path().join("kubeconfig"),
+            state: None,
+            settings: Settings { ready_delay: Duration::from_millis(100) },
+        };
+        let lk = LocalKube::start(opts).await.unwrap();
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(&repo).unwrap();
+        git(&repo, &["init", "-q"]);
+        std::fs::create_dir_all(dir.path().join("control")).unwrap();
+        World { _lk: lk, dir, repo }
+    }
+
+    fn commit(&self, files: &[(&str, &str)], remove: &[&str]) {
+        for (path, text) in files {
+            let p = self.repo.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        for path in remove {
+            std::fs::remove_file(self.repo.join(path)).unwrap();
+        }
+        git(&self.repo, &["add", "-A"]);
+        git(&self.repo, &["commit", "-q", "-m", "change", "--allow-empty"]);
+    }
+
+    fn application(&self, name: &str, path: &str, policy: &str) {
+        let text = format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: {name}}}\nspec:\n  source: {{repoURL: '{}', path: {path}, targetRevision: main}}\n  destination: {{name: dev, namespace: demo}}\n{policy}",
+            self.repo.display()
+        );
+        std::fs::write(self.dir.path().join("control").join(format!("{name}.yaml")), text).unwrap();
+    }
+
+    async fn engine(&self) -> Engine {
+        Engine::open(EngineOptions {
+            config_dir: self.dir.path().join("control"),
+            state_dir: self.dir.path().join("state"),
+            kubeconfig: Some(self.dir.path().join("kubeconfig")),
+        })
+        .await
+        .unwrap()
+    }
+}
+
+const GUESTBOOK: &str = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: guestbook-ui}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: guestbook-ui}}
+  template:
+    metadata: {labels: {app: guestbook-ui}}
+    spec:
+      containers:
+      - {name: guestbook-ui, image: "gcr.io/heptio-images/ks-guestbook-demo:0.2", ports: [{containerPort: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: guestbook-ui}
+spec:
+  ports: [{port: 80, targetPort: 80}]
+  selector: {app: guestbook-ui}
+"#;
+
+const NAMESPACE: &str = "apiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n";
+
+fn quiet(_: &str) {}
+
+async fn get(engine: &Engine, kind_path: &str) -> Option<Value> {
+    let app = engine.application("guestbook").unwrap().value.clone();
+    let client = engine.cluster_of(&app).await.unwrap();
+    let (api_version, kind, name) = match kind_path.split('/').collect::<Vec<_>>()[..] {
+        [k, n] if k == "Deployment" => ("apps/v1", k, n),
+        [k, n] => ("v1", k, n),
+        _ => unreachable!(),
+    };
+    let obj =
+        serde_json::json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": name, "namespace": "demo"}});
+    client.get(&obj).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_creates_updates_prunes_and_records_history() {
+    let w = World::new().await;
+    w.commit(&[("guestbook/ns.yaml", NAMESPACE), ("guestbook/app.yaml", GUESTBOOK)], &[]);
+    w.application("guestbook", "guestbook", "");
+    let engine = w.engine().await;
+    let before = engine.status("guestbook", true).await.unwrap();
+    assert_eq!(before.sync, SyncStatus::OutOfSync);
+    assert_eq!(before.health, "Missing");
+
+    let report = engine.sync("guestbook", &SyncRequest::default(), &quiet).await.unwrap();
+    assert_eq!(report.outcome.phase, Phase::Succeeded, "{}", report.outcome.message);
+    let d = get(&engine, "Deployment/guestbook-ui").await.expect("deployed");
+    assert_eq!(d["metadata"]["annotations"]["ferry.dev/tracking-id"], "guestbook:apps/Deployment:demo/guestbook-ui");
+    let status = engine.status("guestbook", false).await.unwrap();
+    assert_eq!(
+        status.sync,
+        SyncStatus::Synced,
+        "{:?}",
+        status.out_of_sync().map(|r| r.key.to_string()).collect::<Vec<_>>()
+    );
+
+    // A new commit: the Service goes away, the image changes.
+    let (deploy_only, _) = GUESTBOOK.split_once("---").unwrap();
+    w.commit(&[("guestbook/app.yaml", &deploy_only.replace("0.2", "0.3"))], &[]);
+    let changed = engine.status("guestbook", true).await.unwrap();
+    assert_eq!(changed.sync, SyncStatus::OutOfSync);
+    assert!(changed.resources.iter().any(|r| r.kind == "Service" && r.requires_pruning));
+    let no_prune = engine.sync("guestbook", &SyncRequest::default(), &quiet).await.unwrap();
+    assert!(no_prune.outcome.resources.iter().all(|r| r.status != "Pruned"), "prune only when asked");
+    assert!(get(&engine, "Service/guestbook-ui").await.is_some());
+    let pruned =
+        engine.sync("guestbook", &SyncRequest { prune: true, ..SyncRequest::default() }, &quiet).await.unwrap();
+    assert!(pruned.outcome.resources.iter().any(|r| r.kind == "Service" && r.status == "Pruned"));
+    assert!(get(&engine, "Service/guestbook-ui").await.is_none());
+    let image =
+        get(&engine, "Deployment/guestbook-ui").await.unwrap()["spec"]["template"]["spec"]["containers"][0]["image"]
+            .clone();
+    assert_eq!(image, "gcr.io/heptio-images/ks-guestbook-demo:0.3");
+
+    let history = engine.history("guestbook").await.unwrap();
+    assert_eq!(history.len(), 3);
+    assert!(history.iter().all(|h| h.phase == Phase::Succeeded && h.trigger == Trigger::Manual));
+
+    // Rollback to the first sync restores the old image and the Service.
+    let first = history.last().unwrap().id;
+    let rolled = engine.rollback("guestbook", first, false, &quiet).await.unwrap();
+    assert_eq!(rolled.outcome.phase, Phase::Succeeded, "{}", rolled.outcome.message);
+    let image =
+        get(&engine, "Deployment/guestbook-ui").await.unwrap()["spec"]["template"]["spec"]["containers"][0]["image"]
+            .clone();
+    assert_eq!(image, "gcr.io/heptio-images/ks-guestbook-demo:0.2");
+    assert!(get(&engine, "Service/guestbook-ui").await.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn controller_syncs_automatically_and_heals_drift() {
+    let w = World::new().await;
+    w.commit(&[("guestbook/ns.yaml", NAMESPACE), ("guestbook/app.yaml", GUESTBOOK)], &[]);
+    w.application("guestbook", "guestbook", "  syncPolicy: {automated: {prune: true, selfHeal: true}}\n");
+    let engine = Arc::new(w.engine().await);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let opts = ControllerOptions { poll: Duration::from_millis(500) };
+    let running = tokio::spawn(controller::run(engine.clone(), opts, async move {
+        let _ = stopped.await;
+    }));
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while get(&engine, "Deployment/guestbook-ui").await.is_none() {
+        assert!(tokio::time::Instant::now() < deadline, "automated sync never applied the Deployment");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Drift: scale the Deployment by hand; self-heal puts it back.
+    let app = engine.application("guestbook").unwrap().value.clone();
+    let client = engine.cluster_of(&app).await.unwrap();
+    let mut edit = serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "guestbook-ui", "namespace": "demo"}, "spec": {"replicas": 4}});
+    client
+        .apply(
+            &edit,
+            &ferry_cluster::ApplyOptions { field_manager: "kubectl-edit".into(), force: true, dry_run: false },
+        )
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        let d = get(&engine, "Deployment/guestbook-ui").await.unwrap();
+        if d["spec"]["replicas"] == 1 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "self-heal never restored replicas");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A commit that removes the Service: automated prune deletes it.
+    let (deploy_only, _) = GUESTBOOK.split_once("---").unwrap();
+    w.commit(&[("guestbook/app.yaml", deploy_only)], &[]);
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while get(&engine, "Service/guestbook-ui").await.is_some() {
+        assert!(tokio::time::Instant::now() < deadline, "automated prune never removed the Service");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let history = engine.history("guestbook").await.unwrap();
+    assert!(history.iter().any(|h| h.trigger == Trigger::SelfHeal), "{history:?}");
+    assert!(history.iter().any(|h| h.trigger == Trigger::Automated));
+    edit["spec"]["replicas"] = serde_json::json!(1);
+    let _ = stop.send(());
+    running.await.unwrap();
+}
