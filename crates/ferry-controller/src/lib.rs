@@ -16,4 +16,5 @@ pub mod status;
 pub use app::{SyncReport, SyncRequest};
 pub use engine::{Engine, EngineOptions};
 pub use error::EngineError;
+pub use ferry_source::redact_url;
 pub use status::{AppStatus, ResourceStatus, SyncStatus};

@@ -12,6 +12,14 @@ pub struct Cli {
     #[arg(long, global = true, env = "FERRY_STATE_DIR", default_value = ".ferry")]
     pub state_dir: PathBuf,
 
+    /// The control folder holding Application manifests.
+    #[arg(long, global = true, env = "FERRY_CONFIG", default_value = "ferry")]
+    pub config: PathBuf,
+
+    /// The kubeconfig whose contexts are the clusters (default: $KUBECONFIG, ~/.kube/config).
+    #[arg(long, global = true)]
+    pub kubeconfig: Option<PathBuf>,
+
     /// More log output (-v debug, -vv trace); FERRY_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -30,6 +38,108 @@ pub enum Command {
     /// The local Kubernetes-compatible cluster (a simulation for trying Ferry and for tests).
     #[command(subcommand)]
     Localkube(LocalkubeCommand),
+    /// Applications: status, diff, sync, history, rollback (as `argocd app ...`).
+    #[command(subcommand)]
+    App(AppCommand),
+    /// Keep every Application in sync until interrupted (automated sync, self-heal).
+    Controller(ControllerArgs),
+}
+
+/// Output format for commands that print objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Output {
+    #[default]
+    Table,
+    Wide,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppCommand {
+    /// List Applications with their sync and health status.
+    List {
+        #[arg(short, long, value_enum, default_value_t)]
+        output: Output,
+    },
+    /// Show an Application and its resources.
+    #[command(after_help = "Examples:\n  ferry app get guestbook\n  ferry app get guestbook -o json")]
+    Get {
+        app: String,
+        #[arg(short, long, value_enum, default_value_t)]
+        output: Output,
+        /// Accepted for `argocd` habits; Git is always fetched first.
+        #[arg(long, hide = true)]
+        refresh: bool,
+    },
+    /// Show what a sync would change; exits 1 when there are differences.
+    Diff {
+        app: String,
+        /// Accepted for `argocd` habits; Git is always fetched first.
+        #[arg(long, hide = true)]
+        refresh: bool,
+    },
+    /// Sync an Application to its target revision (or --revision).
+    #[command(
+        after_help = "Examples:\n  ferry app sync guestbook\n  ferry app sync guestbook --prune\n  ferry app sync guestbook --dry-run --revision v1.2.0"
+    )]
+    Sync {
+        app: String,
+        /// Delete resources that are no longer in Git.
+        #[arg(long)]
+        prune: bool,
+        /// Ask the cluster to validate every change, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Sync this branch, tag or commit instead of the target revision.
+        #[arg(long)]
+        revision: Option<String>,
+        /// Seconds each wave may take to become healthy.
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+        #[arg(short, long, value_enum, default_value_t)]
+        output: Output,
+    },
+    /// Wait until an Application is synced and/or healthy.
+    Wait {
+        app: String,
+        /// Wait for sync status Synced.
+        #[arg(long)]
+        sync: bool,
+        /// Wait for health Healthy.
+        #[arg(long)]
+        health: bool,
+        /// Seconds before giving up (exit 1).
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+    },
+    /// The recorded syncs of an Application, newest first.
+    History {
+        app: String,
+        #[arg(short, long, value_enum, default_value_t)]
+        output: Output,
+    },
+    /// Sync the revision of a past sync again (see `ferry app history`).
+    Rollback {
+        app: String,
+        id: i64,
+        /// Roll back even though automated sync is on (it may undo the rollback).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the rendered manifests of an Application.
+    Manifests {
+        app: String,
+        #[arg(long)]
+        revision: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ControllerArgs {
+    /// Seconds between Git polls.
+    #[arg(long, default_value_t = 180)]
+    pub poll: u64,
 }
 
 #[derive(Debug, Args)]

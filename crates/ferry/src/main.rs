@@ -18,11 +18,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Exit codes, decided here only: 0 success; 1 the command ran and found a problem
+    // (differences, a failed sync, a wait that timed out); 2 it could not run (bad input,
+    // unreachable cluster or repository).
     match runtime.block_on(commands::run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(commands::Exit::Success) => ExitCode::SUCCESS,
+        Ok(commands::Exit::Problem) => ExitCode::from(1),
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            ExitCode::from(2)
         }
     }
 }

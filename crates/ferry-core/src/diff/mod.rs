@@ -26,6 +26,18 @@ pub use ignore::IgnoreRule;
 pub use unified::unified_yaml;
 pub use yaml::to_yaml;
 
+/// A copy of `obj` safe to print: for a `v1` Secret every `data`/`stringData` value is masked
+/// (and the last-applied annotation, which repeats them, dropped); other objects unchanged.
+pub fn redacted(obj: &Value) -> Value {
+    let mut copy = obj.clone();
+    let is_secret = copy.get("kind").and_then(Value::as_str) == Some("Secret")
+        && copy.get("apiVersion").and_then(Value::as_str) == Some("v1");
+    if is_secret {
+        secret::mask(&mut copy, None);
+    }
+    copy
+}
+
 use scope::Scope;
 
 use crate::field_set::{FieldPath, fields_of};

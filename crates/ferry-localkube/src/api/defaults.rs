@@ -31,7 +31,7 @@ pub fn apply(rt: &ResourceType, obj: &mut Value, alloc: Allocation) {
     }
     match (rt.group.as_str(), rt.kind.as_str()) {
         ("", "Namespace") => namespace(obj),
-        ("", "Secret") => default_field(obj.as_object_mut().expect("object"), "type", json!("Opaque")),
+        ("", "Secret") => secret(obj),
         ("", "Service") => service(obj, alloc),
         ("", "Pod") => pod(obj),
         ("", "PersistentVolumeClaim") => {
@@ -51,6 +51,21 @@ pub fn apply(rt: &ResourceType, obj: &mut Value, alloc: Allocation) {
             default_field(child_mut(obj, "spec"), "conversion", json!({"strategy": "None"}));
         }
         _ => {}
+    }
+}
+
+/// As the API server does: `stringData` is write-only, merged into `data` (base64).
+fn secret(obj: &mut Value) {
+    use base64::Engine;
+    let Some(map) = obj.as_object_mut() else { return };
+    default_field(map, "type", json!("Opaque"));
+    let Some(Value::Object(string_data)) = map.remove("stringData") else { return };
+    let data = map.entry("data").or_insert_with(|| json!({}));
+    if let Some(data) = data.as_object_mut() {
+        for (k, v) in string_data {
+            let text = v.as_str().unwrap_or_default();
+            data.insert(k, json!(base64::engine::general_purpose::STANDARD.encode(text)));
+        }
     }
 }
 
@@ -324,6 +339,16 @@ mod tests {
         assert_eq!(s["spec"]["ports"][0]["protocol"], "TCP");
         assert!(s["spec"]["ports"][0]["nodePort"].as_u64().unwrap() >= 30000);
         assert_eq!(s["spec"]["sessionAffinity"], "None");
+    }
+
+    #[test]
+    fn secret_string_data_is_merged_into_data() {
+        let mut s = json!({"data": {"a": "eA=="}, "stringData": {"b": "hello"}});
+        apply(&rt("Secret"), &mut s, Allocation { seq: 1 });
+        assert_eq!(s["data"]["b"], "aGVsbG8=");
+        assert_eq!(s["data"]["a"], "eA==");
+        assert!(s.get("stringData").is_none());
+        assert_eq!(s["type"], "Opaque");
     }
 
     #[test]

@@ -1,14 +1,56 @@
 //! One module per subcommand.
 
+mod app;
+mod controller;
 mod localkube;
+mod output;
 mod up;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use ferry_controller::{Engine, EngineOptions};
 
 use crate::cli::{Cli, Command, LocalkubeCommand};
 
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
+/// How a command that ran ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Success,
+    /// It ran and found a problem: differences, a failed sync, a timeout.
+    Problem,
+}
+
+/// Global options every engine command uses.
+#[derive(Debug, Clone)]
+pub struct Globals {
+    pub config: PathBuf,
+    pub state_dir: PathBuf,
+    pub kubeconfig: Option<PathBuf>,
+}
+
+impl Globals {
+    pub async fn engine(&self) -> anyhow::Result<Engine> {
+        let options = EngineOptions {
+            config_dir: self.config.clone(),
+            state_dir: self.state_dir.clone(),
+            kubeconfig: self.kubeconfig.clone(),
+        };
+        Engine::open(options)
+            .await
+            .with_context(|| format!("opening Ferry with the control folder {}", self.config.display()))
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
+    ferry_cluster::install_crypto_provider();
+    let globals =
+        Globals { config: cli.config.clone(), state_dir: cli.state_dir.clone(), kubeconfig: cli.kubeconfig.clone() };
     match cli.command {
-        Command::Up(args) => up::run(&cli.state_dir, &args).await,
-        Command::Localkube(LocalkubeCommand::Serve(args)) => localkube::serve(&args).await,
+        Command::Up(args) => up::run(&cli.state_dir, &args).await.map(|()| Exit::Success),
+        Command::Localkube(LocalkubeCommand::Serve(args)) => localkube::serve(&args).await.map(|()| Exit::Success),
+        Command::App(cmd) => app::run(&globals, cmd).await,
+        Command::Controller(args) => controller::run(&globals, &args).await.map(|()| Exit::Success),
     }
 }
 

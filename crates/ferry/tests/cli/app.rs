@@ -1,0 +1,278 @@
+//! `ferry app …` end to end: a Git repository of manifests made by `git`, a control folder of
+//! Argo CD Applications, the local cluster, and the real binaries.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use crate::harness::{LocalCluster, stderr, stdout};
+
+fn git(repo: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(repo)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", repo)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+struct Setup {
+    cluster: LocalCluster,
+    repo: PathBuf,
+    control: PathBuf,
+    state: PathBuf,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let cluster = LocalCluster::start(&["dev"]);
+        let repo = cluster.dir.path().join("repo");
+        let control = cluster.dir.path().join("control");
+        let state = cluster.dir.path().join("state");
+        std::fs::create_dir_all(&repo).unwrap();
+        std::fs::create_dir_all(&control).unwrap();
+        git(&repo, &["init", "-q"]);
+        Setup { cluster, repo, control, state }
+    }
+
+    fn commit(&self, files: &[(&str, &str)]) {
+        for (path, text) in files {
+            let p = self.repo.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        git(&self.repo, &["add", "-A"]);
+        git(&self.repo, &["commit", "-q", "-m", "change"]);
+    }
+
+    fn application(&self, name: &str, path: &str, extra: &str) {
+        let text = format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: {name}, namespace: argocd}}\nspec:\n  project: default\n  source:\n    repoURL: 'file://{}'\n    path: {path}\n    targetRevision: main\n  destination:\n    name: dev\n    namespace: {name}\n{extra}",
+            self.repo.display()
+        );
+        std::fs::write(self.control.join(format!("{name}.yaml")), text).unwrap();
+    }
+
+    fn ferry(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_ferry"))
+            .arg("--config")
+            .arg(&self.control)
+            .arg("--state-dir")
+            .arg(&self.state)
+            .arg("--kubeconfig")
+            .arg(&self.cluster.kubeconfig)
+            .args(args)
+            .env("FERRY_LOG", "warn")
+            .output()
+            .expect("ferry runs")
+    }
+
+    fn ferry_ok(&self, args: &[&str]) -> String {
+        let out = self.ferry(args);
+        assert!(
+            out.status.success(),
+            "ferry {args:?} failed ({:?}): {}\n{}",
+            out.status.code(),
+            stderr(&out),
+            stdout(&out)
+        );
+        stdout(&out)
+    }
+
+    fn status(&self, app: &str) -> Value {
+        serde_json::from_str(&self.ferry_ok(&["app", "get", app, "-o", "json"])).unwrap()
+    }
+}
+
+const GUESTBOOK: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata: {name: guestbook-ui}
+spec:
+  replicas: 1
+  revisionHistoryLimit: 3
+  selector: {matchLabels: {app: guestbook-ui}}
+  template:
+    metadata: {labels: {app: guestbook-ui}}
+    spec:
+      containers:
+      - {name: guestbook-ui, image: "gcr.io/heptio-images/ks-guestbook-demo:0.2", ports: [{containerPort: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: guestbook-ui}
+spec:
+  ports: [{port: 80, targetPort: 80}]
+  selector: {app: guestbook-ui}
+"#;
+
+const SECRET: &str =
+    "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: hunter2-very-secret}\n";
+
+fn ns(name: &str) -> String {
+    format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: {name}}}\n")
+}
+
+#[test]
+fn sync_get_diff_drift_history_and_rollback_through_the_cli() {
+    let s = Setup::new();
+    s.commit(&[
+        ("guestbook/ns.yaml", &ns("guestbook")),
+        ("guestbook/ui.yaml", GUESTBOOK),
+        ("guestbook/secret.yaml", SECRET),
+    ]);
+    s.application("guestbook", "guestbook", "");
+    let list = s.ferry_ok(&["app", "list"]);
+    assert!(
+        list.lines().any(|l| l.starts_with("guestbook") && l.contains("OutOfSync") && l.contains("Missing")),
+        "{list}"
+    );
+    let out = s.ferry(&["app", "diff", "guestbook"]);
+    assert_eq!(out.status.code(), Some(1), "differences → exit 1: {}", stderr(&out));
+    assert!(!stdout(&out).contains("hunter2"), "secrets are masked in diffs");
+
+    let synced = s.ferry_ok(&["app", "sync", "guestbook"]);
+    assert!(synced.contains("Succeeded"), "{synced}");
+    let d = s.cluster.get_json(&["-n", "guestbook", "deployment", "guestbook-ui"]);
+    assert_eq!(
+        d["metadata"]["annotations"]["ferry.dev/tracking-id"],
+        "guestbook:apps/Deployment:guestbook/guestbook-ui"
+    );
+    assert_eq!(
+        s.cluster.get_json(&["-n", "guestbook", "secret", "db"])["data"]["password"],
+        "aHVudGVyMi12ZXJ5LXNlY3JldA=="
+    );
+    let out = s.ferry(&["app", "wait", "guestbook", "--timeout", "60"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let status = s.status("guestbook");
+    assert_eq!(status["sync"], "Synced");
+    assert_eq!(status["health"], "Healthy");
+    assert_eq!(s.ferry(&["app", "diff", "guestbook"]).status.code(), Some(0));
+
+    // A kubectl edit is drift: diff shows it (exit 1), sync puts Git's value back.
+    s.cluster.ok(&["-n", "guestbook", "scale", "deployment", "guestbook-ui", "--replicas=3"]);
+    let out = s.ferry(&["app", "diff", "guestbook"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("replicas"), "{}", stdout(&out));
+    s.ferry_ok(&["app", "sync", "guestbook"]);
+    assert_eq!(s.cluster.get_json(&["-n", "guestbook", "deployment", "guestbook-ui"])["spec"]["replicas"], 1);
+
+    // A new image in Git, then a rollback to the first sync.
+    s.commit(&[("guestbook/ui.yaml", &GUESTBOOK.replace("0.2", "0.3"))]);
+    s.ferry_ok(&["app", "sync", "guestbook"]);
+    let image = |s: &Setup| {
+        s.cluster.get_json(&["-n", "guestbook", "deploy", "guestbook-ui"])["spec"]["template"]["spec"]["containers"][0]
+            ["image"]
+            .clone()
+    };
+    assert_eq!(image(&s), "gcr.io/heptio-images/ks-guestbook-demo:0.3");
+    let history: Value = serde_json::from_str(&s.ferry_ok(&["app", "history", "guestbook", "-o", "json"])).unwrap();
+    let ids: Vec<i64> = history.as_array().unwrap().iter().map(|h| h["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len(), 3);
+    s.ferry_ok(&["app", "rollback", "guestbook", &ids[2].to_string()]);
+    assert_eq!(image(&s), "gcr.io/heptio-images/ks-guestbook-demo:0.2");
+    let manifests = s.ferry_ok(&["app", "manifests", "guestbook"]);
+    assert!(manifests.contains("kind: Secret") && !manifests.contains("hunter2"), "{manifests}");
+}
+
+#[test]
+fn waves_and_hooks_run_in_order_and_prune_removes_what_git_dropped() {
+    let s = Setup::new();
+    let hook = |name: &str, phase: &str, policy: &str| {
+        format!(
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {name}\n  annotations:\n    argocd.argoproj.io/hook: {phase}\n    argocd.argoproj.io/hook-delete-policy: {policy}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{{name: c, image: 'busybox:1.36'}}]\n"
+        )
+    };
+    let cm = |name: &str, wave: i32| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  annotations: {{argocd.argoproj.io/sync-wave: '{wave}'}}\ndata: {{k: v}}\n"
+        )
+    };
+    s.commit(&[
+        ("waves/ns.yaml", &ns("waves")),
+        ("waves/late.yaml", &cm("late", 2)),
+        ("waves/early.yaml", &cm("early", -1)),
+        ("waves/middle.yaml", &cm("middle", 0)),
+        ("waves/pre.yaml", &hook("before", "PreSync", "HookSucceeded")),
+        ("waves/post.yaml", &hook("after", "PostSync", "BeforeHookCreation")),
+    ]);
+    s.application("waves", "waves", "");
+    let synced = s.ferry(&["app", "sync", "waves", "-o", "json"]);
+    assert!(synced.status.success(), "{}", stderr(&synced));
+    let report: Value = serde_json::from_str(&stdout(&synced)).unwrap();
+    let order: Vec<String> =
+        report["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect();
+    let pos = |n: &str| order.iter().position(|o| o == n).unwrap_or_else(|| panic!("{n} in {order:?}"));
+    assert!(
+        pos("before") < pos("early")
+            && pos("early") < pos("middle")
+            && pos("middle") < pos("late")
+            && pos("late") < pos("after"),
+        "{order:?}"
+    );
+    let rv = |name: &str| -> u64 {
+        s.cluster.get_json(&["-n", "waves", "configmap", name])["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(rv("early") < rv("middle") && rv("middle") < rv("late"), "applied in wave order");
+    assert!(!s.cluster.exists(&["-n", "waves", "job", "before"]), "HookSucceeded deletes the PreSync hook");
+    assert!(s.cluster.exists(&["-n", "waves", "job", "after"]), "BeforeHookCreation keeps the PostSync hook");
+
+    // Git drops `late`: only `--prune` removes it, and the hooks are never pruned.
+    std::fs::remove_file(s.repo.join("waves/late.yaml")).unwrap();
+    git(&s.repo, &["commit", "-qam", "drop late"]);
+    let status = s.status("waves");
+    let late = status["resources"].as_array().unwrap().iter().find(|r| r["name"] == "late").unwrap().clone();
+    assert_eq!(late["requiresPruning"], true);
+    s.ferry_ok(&["app", "sync", "waves", "--prune"]);
+    assert!(!s.cluster.exists(&["-n", "waves", "configmap", "late"]));
+    assert!(s.cluster.exists(&["-n", "waves", "configmap", "early"]));
+}
+
+#[test]
+fn bad_input_gets_clear_errors() {
+    let s = Setup::new();
+    std::fs::write(
+        s.control.join("broken.yaml"),
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: x}\nspec:\n  syncPolcy: {}\n",
+    )
+    .unwrap();
+    let out = s.ferry(&["app", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("broken.yaml:5") && err.contains("spec.syncPolcy"), "{err}");
+    std::fs::remove_file(s.control.join("broken.yaml")).unwrap();
+
+    s.commit(&[("evil/link.yaml", "placeholder")]);
+    std::fs::remove_file(s.repo.join("evil/link.yaml")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", s.repo.join("evil/link.yaml")).unwrap();
+    git(&s.repo, &["add", "-A"]);
+    git(&s.repo, &["commit", "-qm", "symlink escape"]);
+    s.application("evil", "evil", "");
+    let out = s.ferry(&["app", "sync", "evil"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("/etc/passwd") && !stderr(&out).contains("root:x:0"), "{}", stderr(&out));
+
+    s.application("missing", "nowhere", "");
+    let out = s.ferry(&["app", "sync", "missing"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nowhere"), "{}", stderr(&out));
+    let out = s.ferry(&["app", "get", "nope"]);
+    assert!(stderr(&out).contains("no Application named \"nope\""), "{}", stderr(&out));
+
+    s.commit(&[
+        ("rejected/ns.yaml", &ns("rejected")),
+        ("rejected/bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n"),
+        ("rejected/good.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: good}\n"),
+    ]);
+    s.application("rejected", "rejected", "");
+    let out = s.ferry(&["app", "sync", "rejected"]);
+    assert_eq!(out.status.code(), Some(1), "a rejected object fails the sync: {}", stderr(&out));
+    assert!(stdout(&out).contains("SyncFailed") && stdout(&out).contains("metadata.name"), "{}", stdout(&out));
+}

@@ -1,8 +1,0 @@
-//! The local cluster driven from outside, as users drive it: the real `ferry` binary serving
-//! on 127.0.0.1, the real `kubectl` (and kube-rs) as clients. Every assertion reads the
-//! cluster's answer back; waiting is polling with a deadline, never a fixed sleep.
-
-mod harness;
-mod kube_rs;
-mod kubectl;
-mod lifecycle;
