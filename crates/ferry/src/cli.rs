@@ -144,9 +144,15 @@ pub struct ControllerArgs {
 
 #[derive(Debug, Args)]
 pub struct UpArgs {
+    /// Where this instance keeps everything (default: the state directory, `.ferry/`).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
     /// Milliseconds before simulated workloads report ready.
     #[arg(long, default_value_t = 1000)]
     pub ready_delay_ms: u64,
+    /// Seconds between Git polls.
+    #[arg(long, default_value_t = 10)]
+    pub poll: u64,
 }
 
 #[derive(Debug, Subcommand)]

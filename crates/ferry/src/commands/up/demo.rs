@@ -1,0 +1,74 @@
+//! The demo `ferry up` starts with: a Git repository of manifests laid out like the public
+//! argocd-example-apps (guestbook, sync-waves, pre-post-sync) and a control folder of
+//! Applications pointing at it. Both are created once and never overwritten, so a user's own
+//! commits and edits survive restarts.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+const REPO_FILES: &[(&str, &str)] = &[
+    (
+        "guestbook/guestbook-ui-deployment.yaml",
+        include_str!("../../../demo/repo/guestbook/guestbook-ui-deployment.yaml"),
+    ),
+    ("guestbook/guestbook-ui-svc.yaml", include_str!("../../../demo/repo/guestbook/guestbook-ui-svc.yaml")),
+    ("sync-waves/manifests.yaml", include_str!("../../../demo/repo/sync-waves/manifests.yaml")),
+    ("pre-post-sync/pre-sync-job.yaml", include_str!("../../../demo/repo/pre-post-sync/pre-sync-job.yaml")),
+    ("pre-post-sync/app.yaml", include_str!("../../../demo/repo/pre-post-sync/app.yaml")),
+    ("pre-post-sync/post-sync-job.yaml", include_str!("../../../demo/repo/pre-post-sync/post-sync-job.yaml")),
+];
+
+const CONTROL_FILES: &[(&str, &str)] = &[
+    ("guestbook.yaml", include_str!("../../../demo/control/guestbook.yaml")),
+    ("sync-waves.yaml", include_str!("../../../demo/control/sync-waves.yaml")),
+    ("pre-post-sync.yaml", include_str!("../../../demo/control/pre-post-sync.yaml")),
+];
+
+/// Where the demo lives under the instance directory.
+pub struct Demo {
+    pub repo: PathBuf,
+    pub control: PathBuf,
+}
+
+/// Creates the demo repository and control folder unless they exist.
+pub fn ensure(dir: &Path) -> anyhow::Result<Demo> {
+    let demo = Demo { repo: dir.join("demo-repo"), control: dir.join("control") };
+    if !demo.repo.join(".git").exists() {
+        create_repo(&demo.repo)?;
+    }
+    if !demo.control.exists() {
+        std::fs::create_dir_all(&demo.control)?;
+        let url = format!("file://{}", demo.repo.display());
+        for (name, text) in CONTROL_FILES {
+            std::fs::write(demo.control.join(name), text.replace("REPO_URL", &url))?;
+        }
+    }
+    Ok(demo)
+}
+
+fn create_repo(repo: &Path) -> anyhow::Result<()> {
+    for (path, text) in REPO_FILES {
+        let p = repo.join(path);
+        std::fs::create_dir_all(p.parent().expect("files are in folders"))?;
+        std::fs::write(&p, text)?;
+    }
+    git(repo, &["init", "-q", "-b", "main"])?;
+    git(repo, &["add", "-A"])?;
+    git(repo, &["commit", "-q", "-m", "Demo applications: guestbook, sync-waves, pre-post-sync"])
+}
+
+/// The `git` program creates the demo's commits (gix reads; writing history is git's job).
+fn git(repo: &Path, args: &[&str]) -> anyhow::Result<()> {
+    let out = Command::new("git")
+        .args(["-c", "user.name=Ferry demo", "-c", "user.email=demo@ferry.invalid", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(repo)
+        .output()
+        .context("running git to create the demo repository (is git installed?)")?;
+    if !out.status.success() {
+        bail!("git {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim());
+    }
+    Ok(())
+}
