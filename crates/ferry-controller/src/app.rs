@@ -79,7 +79,7 @@ impl Engine {
     pub async fn status(&self, name: &str, fetch: bool) -> Result<AppStatus, EngineError> {
         let app = self.application(name)?.value.clone();
         let (desired, live, cluster) = self.observe(&app, &RenderOptions { revision: None, fetch }).await?;
-        compare(&app, &cluster, &desired, &live)
+        compare(&app, &cluster, &desired, &live, &self.health_scripts)
     }
 
     /// The rendered desired objects (`ferry app manifests`).
@@ -94,7 +94,7 @@ impl Engine {
         let app = self.application(name)?.value.clone();
         let render_opts = RenderOptions { revision: req.revision.clone(), fetch: req.fetch };
         let (desired, live, cluster) = self.observe(&app, &render_opts).await?;
-        let before = compare(&app, &cluster, &desired, &live)?;
+        let before = compare(&app, &cluster, &desired, &live, &self.health_scripts)?;
         let allow_empty =
             app.spec.sync_policy.as_ref().and_then(|p| p.automated.as_ref()).is_some_and(|a| a.allow_empty);
         if desired.objects.is_empty() && !live.is_empty() && req.trigger == Trigger::Automated && !allow_empty {
@@ -108,8 +108,14 @@ impl Engine {
         let id = if req.dry_run { None } else { Some(self.begin(&app, &desired, req.trigger).await?) };
         let live_by_key: HashMap<ResourceKey, Value> =
             live.iter().filter_map(|o| Some((ResourceKey::from_object(o).ok()?, o.clone()))).collect();
-        let executor =
-            Executor { client, live: live_by_key, dry_run: req.dry_run, step_timeout: req.step_timeout, progress };
+        let executor = Executor {
+            client,
+            live: live_by_key,
+            scripts: self.health_scripts.clone(),
+            dry_run: req.dry_run,
+            step_timeout: req.step_timeout,
+            progress,
+        };
         let outcome = executor.run(&plan).await;
         if let Some(id) = id {
             self.store.finish_sync(id, outcome.phase, &outcome.message, now(), &outcome.resources).await?;
@@ -189,7 +195,7 @@ impl Engine {
                 live.push(o);
             }
         }
-        compare(app, &client.context, desired, &live)
+        compare(app, &client.context, desired, &live, &self.health_scripts)
     }
 
     pub async fn history(&self, name: &str) -> Result<Vec<SyncRecord>, EngineError> {

@@ -5,6 +5,7 @@ use ferry_api::Application;
 use ferry_core::diff::{self, DiffOptions, IgnoreRule};
 use ferry_core::health::{self, Health, HealthStatus};
 use ferry_core::plan::{HELM_HOOK, HOOK, ResourceKey};
+use ferry_lua::HealthScripts;
 use serde_json::Value;
 
 use crate::error::EngineError;
@@ -33,11 +34,27 @@ pub fn ignore_rules(app: &Application) -> Vec<IgnoreRule> {
         .collect()
 }
 
-/// Health of one live object (built-in rules; `None` for kinds without health).
-pub fn health_of(live: Option<&Value>) -> Option<Health> {
-    match live {
-        None => Some(Health::new(HealthStatus::Missing, "resource does not exist")),
-        Some(obj) => health::assess(obj),
+/// Health of one live object: a custom Lua health check for its kind when there is one
+/// (as Argo CD), else the built-in rules; `None` for kinds without health.
+pub fn health_of(live: Option<&Value>, scripts: &HealthScripts) -> Option<Health> {
+    let obj = match live {
+        None => return Some(Health::new(HealthStatus::Missing, "resource does not exist")),
+        Some(obj) => obj,
+    };
+    let ignored = obj.pointer("/metadata/annotations").and_then(|a| a.get(health::IGNORE_HEALTHCHECK_ANNOTATION));
+    if ignored.and_then(Value::as_str) == Some("true") {
+        return None;
+    }
+    let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+    match scripts.for_kind(group, kind) {
+        Some(script) => {
+            let result = ferry_lua::evaluate(script, obj);
+            let status = result.status.parse().unwrap_or(HealthStatus::Unknown);
+            Some(Health::new(status, result.message))
+        }
+        None => health::assess(obj),
     }
 }
 
@@ -56,7 +73,13 @@ fn resource(key: &ResourceKey, status: SyncStatus, health: Option<Health>) -> Re
 }
 
 /// The status of `app` given its desired objects and the live objects it owns.
-pub fn compare(app: &Application, cluster: &str, desired: &Desired, live: &[Value]) -> Result<AppStatus, EngineError> {
+pub fn compare(
+    app: &Application,
+    cluster: &str,
+    desired: &Desired,
+    live: &[Value],
+    scripts: &HealthScripts,
+) -> Result<AppStatus, EngineError> {
     let name = app.metadata.name.clone();
     let opts = DiffOptions { ignore_differences: ignore_rules(app), ..DiffOptions::default() };
     let live_by_key: Vec<(ResourceKey, &Value)> =
@@ -69,7 +92,7 @@ pub fn compare(app: &Application, cluster: &str, desired: &Desired, live: &[Valu
         let result = diff::diff(&d.object, current, &opts)
             .map_err(|source| EngineError::Diff { app: name.clone(), source: source.into() })?;
         let status = if result.in_sync { SyncStatus::Synced } else { SyncStatus::OutOfSync };
-        let health = health_of(current);
+        let health = health_of(current, scripts);
         if let Some(h) = &health {
             healths.push(h.status);
         }
@@ -82,7 +105,7 @@ pub fn compare(app: &Application, cluster: &str, desired: &Desired, live: &[Valu
         if wanted || is_hook(obj) {
             continue;
         }
-        let mut r = resource(key, SyncStatus::OutOfSync, health::assess(obj));
+        let mut r = resource(key, SyncStatus::OutOfSync, health_of(Some(obj), scripts));
         r.requires_pruning = true;
         resources.push(r);
     }

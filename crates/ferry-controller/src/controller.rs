@@ -31,6 +31,7 @@ impl Default for ControllerOptions {
 
 /// Runs until the future resolves.
 pub async fn run(engine: Arc<Engine>, opts: ControllerOptions, shutdown: impl std::future::Future<Output = ()>) {
+    resume_interrupted(&engine).await;
     let mut tasks = Vec::new();
     for app in engine.applications() {
         let name = app.metadata.name.clone();
@@ -39,6 +40,31 @@ pub async fn run(engine: Arc<Engine>, opts: ControllerOptions, shutdown: impl st
     shutdown.await;
     for t in tasks {
         t.abort();
+    }
+}
+
+/// Syncs a crash interrupted are marked Interrupted and run again (trigger `resumed`).
+async fn resume_interrupted(engine: &Engine) {
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let interrupted = match engine.store.take_interrupted(now).await {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read interrupted syncs");
+            return;
+        }
+    };
+    for record in interrupted {
+        if engine.application(&record.application).is_err() {
+            continue;
+        }
+        tracing::info!(app = %record.application, sync = record.id, revision = %record.revision, "resuming a sync interrupted by a restart");
+        let revision = record.revision.split(',').next().map(String::from);
+        let req = SyncRequest { trigger: Trigger::Resumed, revision, fetch: false, ..SyncRequest::default() };
+        let quiet = |_: &str| {};
+        if let Err(e) = engine.sync(&record.application, &req, &quiet).await {
+            tracing::warn!(app = %record.application, error = %e, "resumed sync failed");
+        }
     }
 }
 

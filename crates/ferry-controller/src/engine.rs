@@ -32,6 +32,8 @@ pub struct Engine {
     pub git: Arc<GitCache>,
     pub clusters: Clusters,
     pub store: Store,
+    /// Custom Lua health checks from `resource_customizations/` in the control folder.
+    pub health_scripts: Arc<ferry_lua::HealthScripts>,
     caches: Mutex<HashMap<String, Arc<LiveCache>>>,
 }
 
@@ -41,19 +43,43 @@ impl std::fmt::Debug for Engine {
     }
 }
 
+/// The folder of custom health checks in a control folder (Argo CD's layout:
+/// `<group>/<Kind>/health.lua`).
+pub const CUSTOMIZATIONS_DIR: &str = "resource_customizations";
+
+fn load_health_scripts(config_dir: &Path) -> Result<ferry_lua::HealthScripts, EngineError> {
+    let dir = config_dir.join(CUSTOMIZATIONS_DIR);
+    if !dir.is_dir() {
+        return Ok(ferry_lua::HealthScripts::new());
+    }
+    ferry_lua::HealthScripts::load_dir(&dir)
+        .map_err(|e| EngineError::Refused { app: "*".into(), message: format!("custom health checks: {e}") })
+}
+
+/// A control repository given as a URL (`file://`, `http(s)://`, `git://`), optionally with
+/// `#REVISION`; a plain path is a folder.
+fn control_repo_url(config: &Path) -> Option<String> {
+    let text = config.to_str()?;
+    text.contains("://").then(|| text.to_string())
+}
+
 impl Engine {
-    pub async fn open(options: EngineOptions) -> Result<Self, EngineError> {
+    pub async fn open(mut options: EngineOptions) -> Result<Self, EngineError> {
         ferry_source::install_crypto_provider();
-        let config = ferry_api::load_dir(&options.config_dir)?;
-        let clusters = Clusters::load(options.kubeconfig.as_deref())
-            .map_err(|source| EngineError::Cluster { app: "*".into(), source: source.into() })?;
         std::fs::create_dir_all(&options.state_dir).map_err(|e| EngineError::Refused {
             app: "*".into(),
             message: format!("cannot create state directory {}: {e}", options.state_dir.display()),
         })?;
         let git = Arc::new(GitCache::new(&options.state_dir.join("git")));
+        if let Some(url) = control_repo_url(&options.config_dir) {
+            options.config_dir = crate::control_repo::checkout(&git, &url, &options.state_dir).await?;
+        }
+        let config = ferry_api::load_dir(&options.config_dir)?;
+        let health_scripts = Arc::new(load_health_scripts(&options.config_dir)?);
+        let clusters = Clusters::load(options.kubeconfig.as_deref())
+            .map_err(|source| EngineError::Cluster { app: "*".into(), source: source.into() })?;
         let store = Store::open(&options.state_dir.join("ferry.db")).await?;
-        Ok(Engine { options, config, git, clusters, store, caches: Mutex::new(HashMap::new()) })
+        Ok(Engine { options, config, git, clusters, store, health_scripts, caches: Mutex::new(HashMap::new()) })
     }
 
     /// Re-reads the control folder (new, changed or removed Applications).

@@ -34,6 +34,8 @@ pub struct Executor<'a> {
     pub client: Arc<ClusterClient>,
     /// Live objects the Application owns, by key: what prune tasks delete.
     pub live: HashMap<ResourceKey, Value>,
+    /// Custom health checks, used while waiting for a step to become healthy.
+    pub scripts: Arc<ferry_lua::HealthScripts>,
     pub dry_run: bool,
     pub step_timeout: Duration,
     pub progress: Progress<'a>,
@@ -186,7 +188,7 @@ impl Executor<'_> {
         let mut last = String::new();
         while tokio::time::Instant::now() < deadline {
             let live = self.client.get(obj).await.map_err(|e| e.to_string())?;
-            match health_of(live.as_ref()) {
+            match health_of(live.as_ref(), &self.scripts) {
                 None => return Ok(()),
                 Some(h) if h.status == HealthStatus::Healthy => return Ok(()),
                 Some(h) if h.status == HealthStatus::Degraded => return Err(format!("Degraded: {}", h.message)),

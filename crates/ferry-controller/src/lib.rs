@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod compare;
+pub mod control_repo;
 pub mod controller;
 pub mod engine;
 pub mod error;

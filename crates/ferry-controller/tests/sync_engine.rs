@@ -133,13 +133,17 @@ async fn sync_creates_updates_prunes_and_records_history() {
     assert_eq!(report.outcome.phase, Phase::Succeeded, "{}", report.outcome.message);
     let d = get(&engine, "Deployment/guestbook-ui").await.expect("deployed");
     assert_eq!(d["metadata"]["annotations"]["ferry.dev/tracking-id"], "guestbook:apps/Deployment:demo/guestbook-ui");
-    let status = engine.status("guestbook", false).await.unwrap();
-    assert_eq!(
-        status.sync,
-        SyncStatus::Synced,
-        "{:?}",
-        status.out_of_sync().map(|r| r.key.to_string()).collect::<Vec<_>>()
-    );
+    // The live cache follows the cluster through watches: poll until it has caught up.
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        let status = engine.status("guestbook", false).await.unwrap();
+        if status.sync == SyncStatus::Synced {
+            break;
+        }
+        let drift: Vec<String> = status.out_of_sync().map(|r| r.key.to_string()).collect();
+        assert!(tokio::time::Instant::now() < deadline, "never Synced: {drift:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
     // A new commit: the Service goes away, the image changes.
     let (deploy_only, _) = GUESTBOOK.split_once("---").unwrap();
@@ -224,4 +228,100 @@ async fn controller_syncs_automatically_and_heals_drift() {
     edit["spec"]["replicas"] = serde_json::json!(1);
     let _ = stop.send(());
     running.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_presync_hook_aborts_the_sync_and_runs_syncfail_hooks() {
+    let w = World::new().await;
+    let failing = r#"apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  annotations: {argocd.argoproj.io/hook: PreSync}
+spec:
+  template:
+    metadata: {annotations: {localkube.ferry.dev/fail: "true"}}
+    spec: {restartPolicy: Never, containers: [{name: m, image: "busybox:1.36"}]}
+"#;
+    let on_fail = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sync-failed\n  annotations: {argocd.argoproj.io/hook: SyncFail}\ndata: {notify: oncall}\n";
+    w.commit(
+        &[
+            ("guestbook/ns.yaml", NAMESPACE),
+            ("guestbook/app.yaml", GUESTBOOK),
+            ("guestbook/pre.yaml", failing),
+            ("guestbook/fail.yaml", on_fail),
+        ],
+        &[],
+    );
+    w.application("guestbook", "guestbook", "");
+    let engine = w.engine().await;
+    let report = engine.sync("guestbook", &SyncRequest::default(), &quiet).await.unwrap();
+    assert_eq!(report.outcome.phase, Phase::Failed);
+    assert!(report.outcome.message.contains("migrate"), "{}", report.outcome.message);
+    assert!(get(&engine, "Deployment/guestbook-ui").await.is_none(), "the Sync phase never ran");
+    assert!(get(&engine, "ConfigMap/sync-failed").await.is_some(), "the SyncFail hook ran");
+    let history = engine.history("guestbook").await.unwrap();
+    assert_eq!(history[0].phase, Phase::Failed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_interrupted_by_a_crash_is_resumed_at_start() {
+    let w = World::new().await;
+    w.commit(&[("guestbook/ns.yaml", NAMESPACE), ("guestbook/app.yaml", GUESTBOOK)], &[]);
+    w.application("guestbook", "guestbook", "");
+    let engine = Arc::new(w.engine().await);
+    let revision = engine.status("guestbook", true).await.unwrap().revision;
+    // As if Ferry died after recording the start of a sync.
+    let new = ferry_store::NewSync {
+        application: "guestbook",
+        revision: &revision,
+        source: "x",
+        trigger: Trigger::Manual,
+        started_at: 1,
+    };
+    engine.store.begin_sync(&new).await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(controller::run(engine.clone(), ControllerOptions::default(), async move {
+        let _ = stopped.await;
+    }));
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        let h = engine.history("guestbook").await.unwrap();
+        if h.iter().any(|r| r.trigger == Trigger::Resumed && r.phase == Phase::Succeeded) {
+            assert!(h.iter().any(|r| r.phase == Phase::Interrupted));
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never resumed: {h:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(get(&engine, "Deployment/guestbook-ui").await.is_some());
+    let _ = stop.send(());
+    running.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn applications_can_come_from_a_control_repository() {
+    let w = World::new().await;
+    w.commit(&[("guestbook/ns.yaml", NAMESPACE), ("guestbook/app.yaml", GUESTBOOK)], &[]);
+    let control = w.dir.path().join("control-repo");
+    std::fs::create_dir_all(control.join("apps")).unwrap();
+    git(&control, &["init", "-q"]);
+    let app = format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: guestbook}}\nspec:\n  source: {{repoURL: '{}', path: guestbook, targetRevision: main}}\n  destination: {{name: dev, namespace: demo}}\n",
+        w.repo.display()
+    );
+    std::fs::write(control.join("apps/guestbook.yaml"), app).unwrap();
+    git(&control, &["add", "-A"]);
+    git(&control, &["commit", "-q", "-m", "apps"]);
+    let engine = Engine::open(EngineOptions {
+        config_dir: PathBuf::from(format!("file://{}", control.display())),
+        state_dir: w.dir.path().join("state2"),
+        kubeconfig: Some(w.dir.path().join("kubeconfig")),
+    })
+    .await
+    .unwrap();
+    let names: Vec<&str> = engine.applications().map(|a| a.metadata.name.as_str()).collect();
+    assert_eq!(names, ["guestbook"]);
+    let report = engine.sync("guestbook", &SyncRequest::default(), &quiet).await.unwrap();
+    assert_eq!(report.outcome.phase, Phase::Succeeded, "{}", report.outcome.message);
 }

@@ -43,6 +43,25 @@ pub enum Command {
     App(AppCommand),
     /// Keep every Application in sync until interrupted (automated sync, self-heal).
     Controller(ControllerArgs),
+    /// Health checks: evaluate one object as the sync engine would.
+    #[command(subcommand)]
+    Health(HealthCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HealthCommand {
+    /// Print the health of the object in FILE (built-in rules, or a custom Lua check).
+    #[command(
+        after_help = "Examples:\n  ferry health eval rollout.yaml --customizations resource_customizations -o json\n\nCustom checks follow Argo CD: DIR/<group>/<Kind>/health.lua (core kinds: DIR/<Kind>/health.lua),\nor an argocd-cm ConfigMap file with resource.customizations."
+    )]
+    Eval {
+        file: PathBuf,
+        /// A resource_customizations folder, or an argocd-cm YAML file.
+        #[arg(long)]
+        customizations: Option<PathBuf>,
+        #[arg(short, long, value_enum, default_value_t)]
+        output: Output,
+    },
 }
 
 /// Output format for commands that print objects.

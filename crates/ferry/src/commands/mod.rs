@@ -2,6 +2,7 @@
 
 mod app;
 mod controller;
+mod health;
 mod localkube;
 mod output;
 mod up;
@@ -51,6 +52,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Localkube(LocalkubeCommand::Serve(args)) => localkube::serve(&args).await.map(|()| Exit::Success),
         Command::App(cmd) => app::run(&globals, cmd).await,
         Command::Controller(args) => controller::run(&globals, &args).await.map(|()| Exit::Success),
+        Command::Health(cmd) => health::run(cmd),
     }
 }
 

@@ -276,3 +276,104 @@ fn bad_input_gets_clear_errors() {
     assert_eq!(out.status.code(), Some(1), "a rejected object fails the sync: {}", stderr(&out));
     assert!(stdout(&out).contains("SyncFailed") && stdout(&out).contains("metadata.name"), "{}", stdout(&out));
 }
+
+#[test]
+fn custom_lua_health_checks_decide_health_and_cannot_hang() {
+    let s = Setup::new();
+    let dir = s.control.join("resource_customizations/batch/CronJob");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("health.lua"), "hs = {}\nif obj.spec.suspend then hs.status = 'Suspended'; hs.message = 'paused by ops' else hs.status = 'Healthy' end\nreturn hs\n").unwrap();
+    let cron = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: report}\nspec:\n  schedule: '0 2 * * *'\n  suspend: true\n  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: 'busybox:1.36'}]}}}}\n";
+    s.commit(&[("cron/ns.yaml", &ns("cron")), ("cron/cron.yaml", cron)]);
+    s.application("cron", "cron", "");
+    s.ferry_ok(&["app", "sync", "cron"]);
+    let status = s.status("cron");
+    let res = status["resources"].as_array().unwrap().iter().find(|r| r["kind"] == "CronJob").unwrap().clone();
+    assert_eq!(res["health"]["status"], "Suspended");
+    assert_eq!(res["health"]["message"], "paused by ops");
+    assert_eq!(status["health"], "Suspended");
+
+    // `ferry health eval` with a script that never ends: Unknown, within the time limit.
+    let obj = s.cluster.dir.path().join("cron.yaml");
+    std::fs::write(&obj, cron).unwrap();
+    let looping = s.cluster.dir.path().join("looping");
+    std::fs::create_dir_all(looping.join("batch/CronJob")).unwrap();
+    std::fs::write(looping.join("batch/CronJob/health.lua"), "while true do end\n").unwrap();
+    let started = std::time::Instant::now();
+    let out = s.ferry(&[
+        "health",
+        "eval",
+        obj.to_str().unwrap(),
+        "--customizations",
+        looping.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["status"], "Unknown");
+    assert!(v["message"].as_str().unwrap().contains("time limit"), "{v}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    let out = s.ferry(&["health", "eval", obj.to_str().unwrap(), "-o", "json"]);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["status"], Value::Null, "no built-in CronJob rule (Argo CD uses Lua for it): {v}");
+}
+
+#[test]
+fn ferry_up_starts_clusters_demo_applications_and_the_controller() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .args(["up", "--dir"])
+        .arg(dir.path())
+        .args(["--ready-delay-ms", "100", "--poll", "1"])
+        .env("FERRY_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let stdout_pipe = child.stdout.take().unwrap();
+    let mut guard = Kill(child);
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout_pipe).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    crate::harness::wait_until("ferry up ready", || lines.lock().unwrap().iter().any(|l| l.contains("Press Ctrl-C")));
+    let printed = lines.lock().unwrap().join("\n");
+    assert!(printed.contains("cluster prod") && printed.contains("guestbook"), "{printed}");
+    let env = std::fs::read_to_string(dir.path().join("env")).unwrap();
+    let var = |name: &str| env.lines().find_map(|l| l.strip_prefix(&format!("export {name}="))).unwrap().to_string();
+    let list = |_: ()| -> Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_ferry"))
+            .args(["app", "list", "-o", "json"])
+            .env("FERRY_CONFIG", var("FERRY_CONFIG"))
+            .env("FERRY_STATE_DIR", var("FERRY_STATE_DIR"))
+            .env("KUBECONFIG", var("KUBECONFIG"))
+            .env("FERRY_LOG", "error")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    crate::harness::wait_until("every demo application synced", || {
+        let apps = list(());
+        let items = apps.as_array().unwrap();
+        items.len() == 4 && items.iter().all(|a| a["sync"] == "Synced")
+    });
+    let apps = list(());
+    let lua = apps.as_array().unwrap().iter().find(|a| a["name"] == "lua-health").unwrap().clone();
+    assert_eq!(lua["health"], "Suspended", "health from the demo's Lua check");
+    let _ = Command::new("kill").args(["-TERM", &guard.0.id().to_string()]).status();
+    crate::harness::wait_until("ferry up stops on SIGTERM", || matches!(guard.0.try_wait(), Ok(Some(_))));
+    assert!(dir.path().join("localkube.json").exists(), "cluster state saved");
+}

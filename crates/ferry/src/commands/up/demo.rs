@@ -1,5 +1,5 @@
 //! The demo `ferry up` starts with: a Git repository of manifests laid out like the public
-//! argocd-example-apps (guestbook, sync-waves, pre-post-sync) and a control folder of
+//! argocd-example-apps (guestbook, sync-waves, pre-post-sync, plus lua-health) and a control folder of
 //! Applications pointing at it. Both are created once and never overwritten, so a user's own
 //! commits and edits survive restarts.
 
@@ -18,12 +18,18 @@ const REPO_FILES: &[(&str, &str)] = &[
     ("pre-post-sync/pre-sync-job.yaml", include_str!("../../../demo/repo/pre-post-sync/pre-sync-job.yaml")),
     ("pre-post-sync/app.yaml", include_str!("../../../demo/repo/pre-post-sync/app.yaml")),
     ("pre-post-sync/post-sync-job.yaml", include_str!("../../../demo/repo/pre-post-sync/post-sync-job.yaml")),
+    ("lua-health/report.yaml", include_str!("../../../demo/repo/lua-health/report.yaml")),
 ];
 
 const CONTROL_FILES: &[(&str, &str)] = &[
     ("guestbook.yaml", include_str!("../../../demo/control/guestbook.yaml")),
     ("sync-waves.yaml", include_str!("../../../demo/control/sync-waves.yaml")),
     ("pre-post-sync.yaml", include_str!("../../../demo/control/pre-post-sync.yaml")),
+    ("lua-health.yaml", include_str!("../../../demo/control/lua-health.yaml")),
+    (
+        "resource_customizations/batch/CronJob/health.lua",
+        include_str!("../../../demo/control/resource_customizations/batch/CronJob/health.lua"),
+    ),
 ];
 
 /// Where the demo lives under the instance directory.
@@ -42,7 +48,9 @@ pub fn ensure(dir: &Path) -> anyhow::Result<Demo> {
         std::fs::create_dir_all(&demo.control)?;
         let url = format!("file://{}", demo.repo.display());
         for (name, text) in CONTROL_FILES {
-            std::fs::write(demo.control.join(name), text.replace("REPO_URL", &url))?;
+            let path = demo.control.join(name);
+            std::fs::create_dir_all(path.parent().expect("files are in folders"))?;
+            std::fs::write(path, text.replace("REPO_URL", &url))?;
         }
     }
     Ok(demo)
@@ -56,7 +64,7 @@ fn create_repo(repo: &Path) -> anyhow::Result<()> {
     }
     git(repo, &["init", "-q", "-b", "main"])?;
     git(repo, &["add", "-A"])?;
-    git(repo, &["commit", "-q", "-m", "Demo applications: guestbook, sync-waves, pre-post-sync"])
+    git(repo, &["commit", "-q", "-m", "Demo applications: guestbook, sync-waves, pre-post-sync, lua-health"])
 }
 
 /// The `git` program creates the demo's commits (gix reads; writing history is git's job).

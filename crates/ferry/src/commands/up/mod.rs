@@ -73,7 +73,7 @@ async fn report_when_synced(engine: &Engine) {
         for name in &names {
             match engine.status(name, false).await {
                 Ok(s) => {
-                    done &= s.sync == SyncStatus::Synced && s.health == "Healthy";
+                    done &= s.sync == SyncStatus::Synced && (s.health == "Healthy" || s.health == "Suspended");
                     lines.push(format!("  {name:<15} {:<10} {:<12} {}", s.sync.as_str(), s.health, s.cluster));
                 }
                 Err(e) => {
