@@ -13,7 +13,7 @@ if ! command -v kubectl >/dev/null 2>&1; then
     echo "kubectl is missing: the kubectl compatibility suite needs the real kubectl on PATH" >&2
     exit 1
 fi
-kubectl version --client 2>/dev/null | head -1
+kubectl version --client 2>/dev/null | sed -n 1p
 cargo --version
 
 log "Formatting"
