@@ -266,6 +266,51 @@ fn bad_input_gets_clear_errors() {
     let out = s.ferry(&["app", "get", "nope"]);
     assert!(stderr(&out).contains("no Application named \"nope\""), "{}", stderr(&out));
 
+    // Duplicate resources in one Application.
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: same}\n";
+    s.commit(&[("dup/a.yaml", cm), ("dup/b.yaml", cm)]);
+    s.application("dup", "dup", "");
+    let out = s.ferry(&["app", "sync", "dup"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("ConfigMap") && stderr(&out).contains("same"), "{}", stderr(&out));
+
+    // An unknown revision, and a destination cluster that does not exist or does not answer.
+    let app = |name: &str, source: &str, dest: &str| {
+        let text = format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: {name}}}\nspec:\n  source: {{repoURL: 'file://{}', {source}}}\n  destination: {{name: {dest}, namespace: x}}\n",
+            s.repo.display()
+        );
+        std::fs::write(s.control.join(format!("{name}.yaml")), text).unwrap();
+    };
+    app("norev", "path: dup, targetRevision: v9.9.9", "dev");
+    let out = s.ferry(&["app", "get", "norev"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("v9.9.9") && stderr(&out).contains("main"),
+        "names the revision and what exists: {}",
+        stderr(&out)
+    );
+    app("nocluster", "path: dup", "mars");
+    let out = s.ferry(&["app", "get", "nocluster"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("mars") && stderr(&out).contains("dev"), "{}", stderr(&out));
+    let dead = s.cluster.dir.path().join("dead-kubeconfig");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let kubeconfig = format!(
+        "apiVersion: v1\nkind: Config\nclusters: [{{name: dev, cluster: {{server: 'http://127.0.0.1:{port}'}}}}]\nusers: [{{name: dev, user: {{}}}}]\ncontexts: [{{name: dev, context: {{cluster: dev, user: dev}}}}]\ncurrent-context: dev\n"
+    );
+    std::fs::write(&dead, kubeconfig).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .args(["--config", s.control.to_str().unwrap(), "--state-dir", s.state.to_str().unwrap()])
+        .args(["--kubeconfig", dead.to_str().unwrap(), "app", "sync", "dup"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unreachable"), "{}", stderr(&out));
+    for name in ["norev", "nocluster", "dup"] {
+        std::fs::remove_file(s.control.join(format!("{name}.yaml"))).unwrap();
+    }
+
     s.commit(&[
         ("rejected/ns.yaml", &ns("rejected")),
         ("rejected/bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n"),
