@@ -27,6 +27,6 @@ pub use application::{
 pub use destination::Destination;
 pub use error::{ConfigError, ConfigErrors};
 pub use ignore_difference::IgnoreDifference;
-pub use load::{Config, FERRY_API_VERSION, Loaded, MAX_FILE_BYTES, load_dir, parse_str};
+pub use load::{ARGOCD_CM, Config, FERRY_API_VERSION, Loaded, MAX_FILE_BYTES, load_dir, parse_str};
 pub use source::{DEFAULT_TARGET_REVISION, Directory, Source};
 pub use sync_policy::{Automated, Backoff, Retry, SyncPolicy};

@@ -30,7 +30,12 @@ pub struct Loaded<T> {
 pub struct Config {
     /// The Applications, in file order and then document order.
     pub applications: Vec<Loaded<Application>>,
+    /// Files holding an Argo CD `argocd-cm` ConfigMap (read for `resource.customizations`).
+    pub argocd_cm: Vec<PathBuf>,
 }
+
+/// The ConfigMap Argo CD reads its settings from; Ferry reads its resource customizations.
+pub const ARGOCD_CM: &str = "argocd-cm";
 
 impl Config {
     /// The Application named `name`.
@@ -45,14 +50,36 @@ pub fn load_dir(root: &Path) -> Result<Config, ConfigErrors> {
     let mut errors = Vec::new();
     let files = crate::walk::config_files(root, &mut errors);
     let mut applications = Vec::new();
+    let mut argocd_cm = Vec::new();
     for file in files {
         match read_file(&file) {
-            Ok(text) => collect(parse_str(&text, &file), &mut applications, &mut errors),
+            Ok(text) => {
+                if holds_argocd_cm(&text) {
+                    argocd_cm.push(file.clone());
+                }
+                collect(parse_str(&text, &file), &mut applications, &mut errors)
+            }
             Err(error) => errors.push(error),
         }
     }
     check_unique_names(&applications, &mut errors);
-    if errors.is_empty() { Ok(Config { applications }) } else { Err(ConfigErrors(errors)) }
+    if errors.is_empty() { Ok(Config { applications, argocd_cm }) } else { Err(ConfigErrors(errors)) }
+}
+
+/// Whether a file's documents include the `argocd-cm` ConfigMap.
+fn holds_argocd_cm(text: &str) -> bool {
+    let Ok(documents) = yaml::parse_documents(text, Path::new("")) else { return false };
+    documents.iter().any(is_argocd_cm)
+}
+
+fn is_argocd_cm(doc: &Node) -> bool {
+    let text = |n: Option<&Node>| match n.map(|n| &n.kind) {
+        Some(crate::node::NodeKind::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    text(doc.get("apiVersion")).as_deref() == Some("v1")
+        && text(doc.get("kind")).as_deref() == Some("ConfigMap")
+        && text(doc.get("metadata").and_then(|m| m.get("name"))).as_deref() == Some(ARGOCD_CM)
 }
 
 fn collect(
@@ -92,6 +119,9 @@ fn decode_document(d: &mut Decoder, doc: &Node) -> Option<Loaded<Application>> {
     let (file, line) = (d.file().to_owned(), doc.line);
     if api_version == application::API_VERSION && kind == application::KIND {
         return application::decode(d, doc).map(|value| Loaded { value, file, line });
+    }
+    if is_argocd_cm(doc) {
+        return None;
     }
     let error = if api_version == FERRY_API_VERSION {
         ConfigError::UnsupportedKind { file, line, api_version, kind }

@@ -47,13 +47,23 @@ impl std::fmt::Debug for Engine {
 /// `<group>/<Kind>/health.lua`).
 pub const CUSTOMIZATIONS_DIR: &str = "resource_customizations";
 
-fn load_health_scripts(config_dir: &Path) -> Result<ferry_lua::HealthScripts, EngineError> {
-    let dir = config_dir.join(CUSTOMIZATIONS_DIR);
-    if !dir.is_dir() {
-        return Ok(ferry_lua::HealthScripts::new());
+/// Custom health checks: an `argocd-cm` ConfigMap's `resource.customizations` in the control
+/// folder, overridden by scripts in `resource_customizations/`.
+fn load_health_scripts(config_dir: &Path, argocd_cm: &[PathBuf]) -> Result<ferry_lua::HealthScripts, EngineError> {
+    let fail = |e: &dyn std::fmt::Display| EngineError::Refused {
+        app: "*".into(),
+        message: format!("custom health checks: {e}"),
+    };
+    let mut scripts = ferry_lua::HealthScripts::new();
+    for file in argocd_cm {
+        let text = std::fs::read_to_string(file).map_err(|e| fail(&format!("{}: {e}", file.display())))?;
+        scripts.merge(ferry_lua::HealthScripts::load_argocd_cm(&text, file).map_err(|e| fail(&e))?);
     }
-    ferry_lua::HealthScripts::load_dir(&dir)
-        .map_err(|e| EngineError::Refused { app: "*".into(), message: format!("custom health checks: {e}") })
+    let dir = config_dir.join(CUSTOMIZATIONS_DIR);
+    if dir.is_dir() {
+        scripts.merge(ferry_lua::HealthScripts::load_dir(&dir).map_err(|e| fail(&e))?);
+    }
+    Ok(scripts)
 }
 
 /// A control repository given as a URL (`file://`, `http(s)://`, `git://`), optionally with
@@ -75,7 +85,7 @@ impl Engine {
             options.config_dir = crate::control_repo::checkout(&git, &url, &options.state_dir).await?;
         }
         let config = ferry_api::load_dir(&options.config_dir)?;
-        let health_scripts = Arc::new(load_health_scripts(&options.config_dir)?);
+        let health_scripts = Arc::new(load_health_scripts(&options.config_dir, &config.argocd_cm)?);
         let clusters = Clusters::load(options.kubeconfig.as_deref())
             .map_err(|source| EngineError::Cluster { app: "*".into(), source: source.into() })?;
         let store = Store::open(&options.state_dir.join("ferry.db")).await?;

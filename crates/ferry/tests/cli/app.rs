@@ -338,6 +338,16 @@ fn custom_lua_health_checks_decide_health_and_cannot_hang() {
     assert_eq!(res["health"]["message"], "paused by ops");
     assert_eq!(status["health"], "Suspended");
 
+    // Checks from an argocd-cm ConfigMap in the control folder work too.
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-cm, namespace: argocd}\ndata:\n  resource.customizations.health.ConfigMap: |\n    hs = {}\n    if obj.data ~= nil and obj.data.broken == 'yes' then hs.status = 'Degraded'; hs.message = 'flagged broken' else hs.status = 'Healthy' end\n    return hs\n";
+    std::fs::write(s.control.join("argocd-cm.yaml"), cm).unwrap();
+    s.commit(&[("cron/flag.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flag}\ndata: {broken: 'yes'}\n")]);
+    s.ferry_ok(&["app", "sync", "cron"]);
+    let status = s.status("cron");
+    let flag = status["resources"].as_array().unwrap().iter().find(|r| r["name"] == "flag").unwrap().clone();
+    assert_eq!(flag["health"]["status"], "Degraded", "{flag}");
+    assert_eq!(status["health"], "Degraded");
+
     // `ferry health eval` with a script that never ends: Unknown, within the time limit.
     let obj = s.cluster.dir.path().join("cron.yaml");
     std::fs::write(&obj, cron).unwrap();
