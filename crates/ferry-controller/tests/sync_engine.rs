@@ -237,7 +237,7 @@ async fn a_failing_presync_hook_aborts_the_sync_and_runs_syncfail_hooks() {
 kind: Job
 metadata:
   name: migrate
-  annotations: {argocd.argoproj.io/hook: PreSync}
+  annotations: {argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookFailed}
 spec:
   template:
     metadata: {annotations: {localkube.ferry.dev/fail: "true"}}
@@ -260,6 +260,14 @@ spec:
     assert!(report.outcome.message.contains("migrate"), "{}", report.outcome.message);
     assert!(get(&engine, "Deployment/guestbook-ui").await.is_none(), "the Sync phase never ran");
     assert!(get(&engine, "ConfigMap/sync-failed").await.is_some(), "the SyncFail hook ran");
+    let app = engine.application("guestbook").unwrap().value.clone();
+    let client = engine.cluster_of(&app).await.unwrap();
+    let job = serde_json::json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "migrate", "namespace": "demo"}});
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while client.get(&job).await.unwrap().is_some() {
+        assert!(tokio::time::Instant::now() < deadline, "HookFailed never deleted the failed hook");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let history = engine.history("guestbook").await.unwrap();
     assert_eq!(history[0].phase, Phase::Failed);
 }

@@ -25,6 +25,18 @@ struct Setup {
     repo: PathBuf,
     control: PathBuf,
     state: PathBuf,
+    /// How Applications reach the repository (`file://…`, or `git://127.0.0.1:…/` when served).
+    repo_url: String,
+    daemon: Option<std::process::Child>,
+}
+
+impl Drop for Setup {
+    fn drop(&mut self) {
+        if let Some(mut d) = self.daemon.take() {
+            let _ = d.kill();
+            let _ = d.wait();
+        }
+    }
 }
 
 impl Setup {
@@ -36,7 +48,29 @@ impl Setup {
         std::fs::create_dir_all(&repo).unwrap();
         std::fs::create_dir_all(&control).unwrap();
         git(&repo, &["init", "-q"]);
-        Setup { cluster, repo, control, state }
+        let repo_url = format!("file://{}", repo.display());
+        Setup { cluster, repo, control, state, repo_url, daemon: None }
+    }
+
+    /// Serves the repository with a real `git daemon` on 127.0.0.1 and points Applications at it.
+    fn served() -> Setup {
+        let mut s = Setup::new();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let base = s.repo.parent().unwrap().to_path_buf();
+        let daemon = Command::new("git")
+            .args(["daemon", "--export-all", "--reuseaddr", "--listen=127.0.0.1", &format!("--port={port}")])
+            .arg(format!("--base-path={}", base.display()))
+            .arg(&base)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("git daemon starts");
+        s.daemon = Some(daemon);
+        crate::harness::wait_until("git daemon listening", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        s.repo_url = format!("git://127.0.0.1:{port}/repo");
+        s
     }
 
     fn commit(&self, files: &[(&str, &str)]) {
@@ -51,8 +85,8 @@ impl Setup {
 
     fn application(&self, name: &str, path: &str, extra: &str) {
         let text = format!(
-            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: {name}, namespace: argocd}}\nspec:\n  project: default\n  source:\n    repoURL: 'file://{}'\n    path: {path}\n    targetRevision: main\n  destination:\n    name: dev\n    namespace: {name}\n{extra}",
-            self.repo.display()
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: {name}, namespace: argocd}}\nspec:\n  project: default\n  source:\n    repoURL: '{}'\n    path: {path}\n    targetRevision: main\n  destination:\n    name: dev\n    namespace: {name}\n{extra}",
+            self.repo_url
         );
         std::fs::write(self.control.join(format!("{name}.yaml")), text).unwrap();
     }
@@ -118,7 +152,8 @@ fn ns(name: &str) -> String {
 
 #[test]
 fn sync_get_diff_drift_history_and_rollback_through_the_cli() {
-    let s = Setup::new();
+    // Git served over the network on 127.0.0.1, as a real remote.
+    let s = Setup::served();
     s.commit(&[
         ("guestbook/ns.yaml", &ns("guestbook")),
         ("guestbook/ui.yaml", GUESTBOOK),
