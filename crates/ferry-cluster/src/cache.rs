@@ -2,7 +2,7 @@
 //! serves, kept current by watches (not polling). Drift detection subscribes to its change
 //! notifications; the sync engine reads live state from it instead of asking the server.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -25,7 +25,40 @@ fn key_of(group: &str, obj: &Value) -> LiveKey {
     (group.to_string(), s("/kind"), s("/metadata/namespace"), s("/metadata/name"))
 }
 
-type Objects = Arc<RwLock<BTreeMap<LiveKey, Value>>>;
+/// Who an object belongs to (for the sync engine: the Application named by its tracking id).
+pub type OwnerFn = fn(&Value) -> Option<String>;
+
+/// The cached objects, indexed by owner so an Application's objects are found without a scan.
+struct Index {
+    objects: BTreeMap<LiveKey, Value>,
+    by_owner: HashMap<String, BTreeSet<LiveKey>>,
+    owner_of: OwnerFn,
+}
+
+impl Index {
+    fn insert(&mut self, key: LiveKey, value: Value) {
+        self.remove(&key);
+        if let Some(owner) = (self.owner_of)(&value) {
+            self.by_owner.entry(owner).or_default().insert(key.clone());
+        }
+        self.objects.insert(key, value);
+    }
+
+    fn remove(&mut self, key: &LiveKey) -> Option<Value> {
+        let old = self.objects.remove(key)?;
+        if let Some(owner) = (self.owner_of)(&old)
+            && let Some(keys) = self.by_owner.get_mut(&owner)
+        {
+            keys.remove(key);
+            if keys.is_empty() {
+                self.by_owner.remove(&owner);
+            }
+        }
+        Some(old)
+    }
+}
+
+type Objects = Arc<RwLock<Index>>;
 
 pub struct LiveCache {
     objects: Objects,
@@ -44,11 +77,17 @@ impl std::fmt::Debug for LiveCache {
 }
 
 impl LiveCache {
-    /// Starts watching every watchable kind for objects matching `label_selector`.
-    pub async fn start(client: Arc<ClusterClient>, label_selector: &str) -> Result<Arc<Self>, ClusterError> {
+    /// Starts watching every watchable kind for objects matching `label_selector`;
+    /// `owner_of` says who owns an object, for [`LiveCache::owned_by`].
+    pub async fn start(
+        client: Arc<ClusterClient>,
+        label_selector: &str,
+        owner_of: OwnerFn,
+    ) -> Result<Arc<Self>, ClusterError> {
         let (changes, _) = broadcast::channel(4096);
+        let index = Index { objects: BTreeMap::new(), by_owner: HashMap::new(), owner_of };
         let cache = Arc::new(LiveCache {
-            objects: Arc::default(),
+            objects: Arc::new(RwLock::new(index)),
             changes,
             synced: watch::Sender::new(HashSet::new()),
             watched: RwLock::new(HashSet::new()),
@@ -91,12 +130,31 @@ impl LiveCache {
     }
 
     pub fn get(&self, key: &LiveKey) -> Option<Value> {
-        self.objects.read().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
+        self.objects.read().unwrap_or_else(|e| e.into_inner()).objects.get(key).cloned()
     }
 
-    /// Every cached object for which `keep` holds.
+    /// Every cached object for which `keep` holds (a scan; prefer [`LiveCache::owned_by`]).
     pub fn select(&self, keep: impl Fn(&Value) -> bool) -> Vec<Value> {
-        self.objects.read().unwrap_or_else(|e| e.into_inner()).values().filter(|o| keep(o)).cloned().collect()
+        let index = self.objects.read().unwrap_or_else(|e| e.into_inner());
+        index.objects.values().filter(|o| keep(o)).cloned().collect()
+    }
+
+    /// The cached objects of one owner, from the owner index (no scan).
+    pub fn owned_by(&self, owner: &str) -> Vec<Value> {
+        let index = self.objects.read().unwrap_or_else(|e| e.into_inner());
+        let keys = index.by_owner.get(owner);
+        keys.into_iter().flatten().filter_map(|k| index.objects.get(k)).cloned().collect()
+    }
+
+    /// The owner of a cached object, as the owner function said when it was cached.
+    pub fn owner(&self, key: &LiveKey) -> Option<String> {
+        let index = self.objects.read().unwrap_or_else(|e| e.into_inner());
+        index.objects.get(key).and_then(|v| (index.owner_of)(v))
+    }
+
+    /// Whether objects of this group/kind are being watched.
+    pub fn watches(&self, group: &str, kind: &str) -> bool {
+        self.watched.read().unwrap_or_else(|e| e.into_inner()).contains(&(group.to_string(), kind.to_string()))
     }
 
     /// Keys of objects as they change (added, modified, deleted).
@@ -191,13 +249,13 @@ fn replace_kind(
 ) {
     let mut all = objects.write().unwrap_or_else(|e| e.into_inner());
     let stale: Vec<LiveKey> =
-        all.keys().filter(|k| k.0 == id.0 && k.1 == id.1 && !fresh.contains_key(*k)).cloned().collect();
+        all.objects.keys().filter(|k| k.0 == id.0 && k.1 == id.1 && !fresh.contains_key(*k)).cloned().collect();
     for k in stale {
         all.remove(&k);
         let _ = changes.send(k);
     }
     for (k, v) in fresh {
-        if all.get(&k) != Some(&v) {
+        if all.objects.get(&k) != Some(&v) {
             let _ = changes.send(k.clone());
         }
         all.insert(k, v);

@@ -96,7 +96,8 @@ async fn a_crd_applied_first_makes_its_kind_available() {
 async fn live_cache_follows_labelled_objects_through_watches() {
     let (_lk, clusters, _dir) = local(&["dev"]).await;
     let dev = clusters.client("dev").await.unwrap();
-    let cache = LiveCache::start(dev.clone(), "ferry.dev/app").await.unwrap();
+    let owner = |o: &Value| o.pointer("/metadata/labels/ferry.dev~1app").and_then(Value::as_str).map(String::from);
+    let cache = LiveCache::start(dev.clone(), "ferry.dev/app", owner).await.unwrap();
     assert!(cache.wait_synced(DEADLINE).await);
     let mut changes = cache.subscribe();
     let opts = ApplyOptions::default();
@@ -109,9 +110,12 @@ async fn live_cache_follows_labelled_objects_through_watches() {
     let changed = tokio::time::timeout(DEADLINE, changes.recv()).await.unwrap().unwrap();
     assert_eq!(changed, key);
     assert_eq!(cache.select(|_| true).len(), 1, "only labelled objects are cached");
+    assert_eq!(cache.owned_by("demo").len(), 1, "found through the owner index");
+    assert!(cache.owned_by("other").is_empty());
     dev.apply(&configmap("watched", "2"), &opts).await.unwrap();
     eventually("the cache sees the edit", async || cache.get(&key).is_some_and(|o| o["data"]["v"] == "2")).await;
     assert_eq!(cache.get(&key).unwrap()["kind"], "ConfigMap");
     dev.delete(&configmap("watched", ""), Propagation::Background).await.unwrap();
     eventually("the cache drops the deleted object", async || cache.get(&key).is_none()).await;
+    assert!(cache.owned_by("demo").is_empty(), "the owner index forgets it too");
 }

@@ -67,11 +67,15 @@ impl Engine {
             .cache(&client)
             .await
             .map_err(|source| EngineError::Cluster { app: name.clone(), source: source.into() })?;
-        cache
-            .watch_new_kinds()
-            .await
-            .map_err(|source| EngineError::Cluster { app: name.clone(), source: source.into() })?;
-        let live = cache.select(|o| tracking::owned_by(o, name));
+        // New kinds (a CRD applied since) need a watch; discovery only runs when one is missing.
+        let unwatched = desired.objects.iter().any(|d| !cache.watches(&d.key.group, &d.key.kind));
+        if unwatched {
+            cache
+                .watch_new_kinds()
+                .await
+                .map_err(|source| EngineError::Cluster { app: name.clone(), source: source.into() })?;
+        }
+        let live: Vec<Value> = cache.owned_by(name).into_iter().filter(|o| tracking::owned_by(o, name)).collect();
         Ok((desired, live, client.context.clone()))
     }
 
@@ -186,7 +190,7 @@ impl Engine {
                 live.push(obj);
             }
         }
-        let extra = cache.select(|o| tracking::owned_by(o, &app.metadata.name));
+        let extra = cache.owned_by(&app.metadata.name);
         for o in extra {
             let key = ResourceKey::from_object(&o).ok();
             if !desired.objects.iter().any(|d| Some(&d.key) == key.as_ref())

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ferry_api::Application;
-use ferry_core::tracking;
 use ferry_store::{Phase, Trigger};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -182,7 +181,7 @@ async fn wait_for_change(engine: &Engine, name: &str, timeout: Duration, poll: D
             _ = tokio::time::sleep_until(deadline) => return timeout >= poll,
             change = changes.recv() => match change {
                 Ok(key) => {
-                    let ours = cache.get(&key).is_none_or(|o| tracking::owner_of(&o).is_none_or(|owner| owner == name));
+                    let ours = cache.owner(&key).is_none_or(|owner| owner == name);
                     if ours {
                         // Let a burst of changes settle before comparing.
                         tokio::time::sleep(Duration::from_millis(50)).await;

@@ -130,7 +130,7 @@ impl Engine {
         if let Some(c) = caches.get(&client.context) {
             return Ok(c.clone());
         }
-        let cache = LiveCache::start(client.clone(), MANAGED_LABEL).await?;
+        let cache = LiveCache::start(client.clone(), MANAGED_LABEL, ferry_core::tracking::owner_of).await?;
         if !cache.wait_synced(Duration::from_secs(60)).await {
             tracing::warn!(cluster = %client.context, "live cache not synced after 60s; continuing");
         }
