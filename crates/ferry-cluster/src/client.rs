@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams, PropagationPolicy};
+use kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams, PostParams, PropagationPolicy};
 use serde_json::Value;
 use tokio::sync::RwLock;
 
@@ -118,6 +118,24 @@ impl ClusterClient {
             .await
             .map_err(|e| ClusterError::from_kube(&self.context, "apply", &describe(obj), e))?;
         serde_json::to_value(applied).map_err(|_| ClusterError::Malformed { field: "response" })
+    }
+
+    /// Replaces the object as a whole (create when missing), as `kubectl replace` does: the
+    /// `Replace=true` sync option, for objects server-side apply cannot express.
+    pub async fn replace(&self, obj: &Value, opts: &ApplyOptions) -> Result<Value, ClusterError> {
+        let (api, name) = self.api_for(obj).await?;
+        let params = PostParams { dry_run: opts.dry_run, field_manager: Some(opts.field_manager.clone()) };
+        let fail = |e| ClusterError::from_kube(&self.context, "replace", &describe(obj), e);
+        let mut desired: DynamicObject =
+            serde_json::from_value(obj.clone()).map_err(|_| ClusterError::Malformed { field: "object" })?;
+        let stored = match api.get_opt(&name).await.map_err(fail)? {
+            None => api.create(&params, &desired).await.map_err(fail)?,
+            Some(live) => {
+                desired.metadata.resource_version = live.metadata.resource_version;
+                api.replace(&name, &params, &desired).await.map_err(fail)?
+            }
+        };
+        serde_json::to_value(stored).map_err(|_| ClusterError::Malformed { field: "response" })
     }
 
     /// The live object, or `None` when it does not exist.

@@ -163,9 +163,13 @@ impl Executor<'_> {
                 }
                 self.client.apply(&obj, &opts).await.map(Some).map_err(|e| e.to_string())
             }
-            Action::Apply | Action::Replace => {
+            Action::Apply => {
                 let obj = task.object.clone().unwrap_or_default();
                 self.client.apply(&obj, &opts).await.map(Some).map_err(|e| e.to_string())
+            }
+            Action::Replace => {
+                let obj = task.object.clone().unwrap_or_default();
+                self.client.replace(&obj, &opts).await.map(Some).map_err(|e| e.to_string())
             }
         }
     }

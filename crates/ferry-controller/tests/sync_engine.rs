@@ -273,6 +273,31 @@ spec:
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replace_true_replaces_instead_of_applying() {
+    let w = World::new().await;
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: replaced\n  annotations: {argocd.argoproj.io/sync-options: Replace=true}\ndata: {k: one}\n";
+    w.commit(&[("guestbook/ns.yaml", NAMESPACE), ("guestbook/cm.yaml", cm)], &[]);
+    w.application("guestbook", "guestbook", "");
+    let engine = w.engine().await;
+    for value in ["one", "two"] {
+        if value == "two" {
+            w.commit(&[("guestbook/cm.yaml", &cm.replace("k: one", "k: two"))], &[]);
+        }
+        let report = engine.sync("guestbook", &SyncRequest::default(), &quiet).await.unwrap();
+        assert_eq!(report.outcome.phase, Phase::Succeeded, "{}", report.outcome.message);
+        let live = get(&engine, "ConfigMap/replaced").await.unwrap();
+        assert_eq!(live["data"]["k"], value);
+        let ops: Vec<&str> = live["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|m| m["operation"].as_str())
+            .collect();
+        assert!(ops.iter().all(|op| *op == "Update"), "replaced, never server-side applied: {ops:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_interrupted_by_a_crash_is_resumed_at_start() {
     let w = World::new().await;
     w.commit(&[("guestbook/ns.yaml", NAMESPACE), ("guestbook/app.yaml", GUESTBOOK)], &[]);
