@@ -14,6 +14,15 @@ if ! command -v kubectl >/dev/null 2>&1; then
     exit 1
 fi
 kubectl version --client 2>/dev/null | sed -n 1p
+# git (repositories, `git daemon`, `git http-backend`) and python3 (the smart-HTTP test server)
+# ship on machines of this kind; install them from Debian if a machine lacks them.
+missing=""
+command -v git >/dev/null 2>&1 || missing="$missing git"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+if [ -n "$missing" ]; then
+    apt-get update -qq && apt-get install -y -qq $missing
+fi
+git --version
 cargo --version
 
 log "Formatting"
