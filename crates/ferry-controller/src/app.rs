@@ -49,7 +49,8 @@ pub struct SyncReport {
     pub status: AppStatus,
 }
 
-fn now() -> i64 {
+/// Unix seconds now (history timestamps).
+pub(crate) fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 

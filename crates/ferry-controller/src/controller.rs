@@ -44,8 +44,7 @@ pub async fn run(engine: Arc<Engine>, opts: ControllerOptions, shutdown: impl st
 
 /// Syncs a crash interrupted are marked Interrupted and run again (trigger `resumed`).
 async fn resume_interrupted(engine: &Engine) {
-    let now =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let now = crate::app::now();
     let interrupted = match engine.store.take_interrupted(now).await {
         Ok(list) => list,
         Err(e) => {

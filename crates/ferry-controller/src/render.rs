@@ -58,7 +58,7 @@ pub async fn render(
         set_namespace(&mut obj, namespace.as_deref(), cluster, &crd_scopes).await;
         let key = ResourceKey::from_object(&obj).map_err(|e| EngineError::Object {
             app: name.clone(),
-            object: describe(&obj),
+            object: ferry_cluster::client::describe(&obj),
             message: e.to_string(),
         })?;
         tracking::stamp(&mut obj, &name, &key);
@@ -137,8 +137,4 @@ async fn set_namespace(
     if namespaced {
         obj["metadata"]["namespace"] = json!(ns);
     }
-}
-
-pub fn describe(obj: &Value) -> String {
-    ferry_cluster::client::describe(obj)
 }

@@ -100,7 +100,6 @@ pub fn crd_accepted(crd: &mut Value) {
         ],
         "storedVersions": storage,
     });
-    let _ = object::name(crd);
 }
 
 #[cfg(test)]

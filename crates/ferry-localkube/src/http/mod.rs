@@ -26,7 +26,7 @@ use crate::openapi;
 use crate::resource::ResourceType;
 use crate::selector::{FieldSelector, LabelSelector};
 use request::{MAX_BODY, ObjectRoute, Query, Route, decode_body, route};
-use response::{View, json_response, json_typed, success};
+use response::{View, json_response, json_typed};
 
 #[derive(Clone)]
 struct Ctx {
@@ -71,7 +71,7 @@ impl Req {
             dry_run: self.query.dry_run()?,
             manager,
             validation: FieldValidation::parse(self.query.get("fieldValidation").unwrap_or(""))?,
-            force: self.query.flag("force") && self.query.get("force").is_some(),
+            force: self.query.flag("force"),
         })
     }
 
@@ -169,7 +169,7 @@ fn object_request(ctx: &Ctx, rt: Arc<ResourceType>, o: &ObjectRoute, req: &Req) 
         Ok(json_response(code, &body, &w.warnings))
     };
     match req.method {
-        Method::GET if req.query.flag("watch") && req.query.get("watch").is_some() => {
+        Method::GET if req.query.flag("watch") => {
             let mut w = watch_request(rt.clone(), o, req)?;
             w.fields =
                 FieldSelector::parse(&format!("metadata.name={name}"), &rt.kind).map_err(ApiError::bad_request)?;
@@ -219,9 +219,7 @@ fn collection_request(ctx: &Ctx, rt: Arc<ResourceType>, o: &ObjectRoute, req: &R
     }
     let namespace = o.namespace.as_deref();
     match req.method {
-        Method::GET if req.query.flag("watch") && req.query.get("watch").is_some() => {
-            watch::watch(cluster.clone(), watch_request(rt, o, req)?)
-        }
+        Method::GET if req.query.flag("watch") => watch::watch(cluster.clone(), watch_request(rt, o, req)?),
         Method::GET => {
             let list = read::list(cluster, &rt, namespace, &req.list_options(&rt)?)?;
             Ok(json_response(200, &req.view().list(&rt, list), &[]))
@@ -252,17 +250,12 @@ fn watch_request(rt: Arc<ResourceType>, o: &ObjectRoute, req: &Req) -> ApiResult
         fields: req.fields(&rt)?,
         namespace: o.namespace.clone(),
         resource_version: req.query.get("resourceVersion").map(String::from),
-        bookmarks: req.query.flag("allowWatchBookmarks") && req.query.get("allowWatchBookmarks").is_some(),
+        bookmarks: req.query.flag("allowWatchBookmarks"),
         send_initial_events: req.query.get("sendInitialEvents") == Some("true"),
         timeout,
         view: req.view(),
         rt,
     })
-}
-
-/// A `Status` of success, for callers that want one.
-pub fn ok_status(details: Value) -> Value {
-    success(details)
 }
 
 #[cfg(test)]

@@ -93,8 +93,3 @@ impl IntoResponse for ApiError {
         json_response(self.code(), &self.to_status(), &[])
     }
 }
-
-/// The `Status` a successful delete of a collection or a health check returns.
-pub fn success(details: Value) -> Value {
-    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details})
-}

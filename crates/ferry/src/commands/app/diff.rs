@@ -5,7 +5,7 @@ use ferry_core::diff::{to_yaml, unified_yaml};
 
 use crate::commands::{Exit, output};
 
-pub async fn run(engine: &Engine, name: &str, _refresh: bool) -> anyhow::Result<Exit> {
+pub async fn run(engine: &Engine, name: &str) -> anyhow::Result<Exit> {
     let status = engine.status(name, true).await?;
     let color = output::is_terminal();
     let mut differs = false;

@@ -5,7 +5,7 @@ use ferry_controller::{AppStatus, Engine};
 use crate::cli::Output;
 use crate::commands::{Exit, output};
 
-pub async fn run(engine: &Engine, name: &str, out: Output, _refresh: bool) -> anyhow::Result<Exit> {
+pub async fn run(engine: &Engine, name: &str, out: Output) -> anyhow::Result<Exit> {
     let status = engine.status(name, true).await?;
     match out {
         Output::Json => output::json(&status)?,

@@ -14,8 +14,8 @@ pub async fn run(globals: &Globals, cmd: AppCommand) -> anyhow::Result<Exit> {
     let engine = globals.engine().await?;
     match cmd {
         AppCommand::List { output } => list::run(&engine, output).await,
-        AppCommand::Get { app, output, refresh } => get::run(&engine, &app, output, refresh).await,
-        AppCommand::Diff { app, refresh } => diff::run(&engine, &app, refresh).await,
+        AppCommand::Get { app, output, .. } => get::run(&engine, &app, output).await,
+        AppCommand::Diff { app, .. } => diff::run(&engine, &app).await,
         AppCommand::Sync { app, prune, dry_run, revision, timeout, output } => {
             sync::run(&engine, &app, sync::Flags { prune, dry_run, revision, timeout, output }).await
         }
