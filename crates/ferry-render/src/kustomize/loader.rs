@@ -111,3 +111,45 @@ impl Loader for MemLoader<'_> {
         self.files.iter().any(|f| f.path == path) || self.is_dir(path)
     }
 }
+
+/// The directory of one kustomization being built: reads its files under its restrictor.
+#[derive(Clone, Copy)]
+pub struct KustDir<'a> {
+    pub loader: &'a dyn Loader,
+    /// The kustomization's directory, normalised, relative to the loader's root.
+    pub dir: &'a str,
+    /// The kustomization file (for error messages).
+    pub file: &'a str,
+    pub restrictor: LoadRestrictor,
+}
+
+impl std::fmt::Debug for KustDir<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KustDir").field("dir", &self.dir).field("file", &self.file).finish()
+    }
+}
+
+impl KustDir<'_> {
+    /// Joins `rel` onto the kustomization's directory, refusing paths that leave it when the
+    /// restrictor is `RootOnly`.
+    pub fn resolve(&self, rel: &str) -> Result<String, KustomizeError> {
+        let restricted = || KustomizeError::Restricted {
+            file: self.file.to_owned(),
+            path: rel.to_owned(),
+            root: self.dir.to_owned(),
+        };
+        let path = normalize(self.dir, rel).ok_or_else(restricted)?;
+        let inside = self.dir.is_empty() || path == self.dir || path.starts_with(&format!("{}/", self.dir));
+        if self.restrictor == LoadRestrictor::RootOnly && (!inside || rel.starts_with('/')) {
+            return Err(restricted());
+        }
+        Ok(path)
+    }
+
+    /// The normalised path and the bytes of the file `rel` of this kustomization.
+    pub fn read(&self, rel: &str) -> Result<(String, Vec<u8>), KustomizeError> {
+        let path = self.resolve(rel)?;
+        let bytes = self.loader.read(&path)?;
+        Ok((path, bytes))
+    }
+}

@@ -16,5 +16,5 @@ mod loader;
 mod resource;
 
 pub use error::KustomizeError;
-pub use loader::{FsLoader, LoadRestrictor, Loader, MemLoader};
+pub use loader::{FsLoader, KustDir, LoadRestrictor, Loader, MemLoader};
 pub use resource::{ResId, ResMap, Resource};
