@@ -4,35 +4,35 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::decode::{Decoder, Fields};
+use crate::helm_source::{self, HelmOptions};
+use crate::kustomize_source::{self, KustomizeOptions};
 use crate::node::{Node, NodeKind};
-
-const HELM_HINT: &str = "Helm sources arrive with the Helm rendering issue; use a plain directory for now";
-const KUSTOMIZE_HINT: &str =
-    "Kustomize sources arrive with the Kustomize rendering issue; use a plain directory for now";
 
 /// A Git repository, a revision and a path in it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Source {
-    /// The repository URL (`https://`, `git://`, `file://` or a local path).
+    /// The repository URL (`https://`, `git://`, `file://` or a local path), or a Helm chart
+    /// repository (`https://…` or `oci://…`) when `chart` is set.
     #[serde(rename = "repoURL")]
     pub repo_url: String,
-    /// The directory inside the repository, relative to its root (`.` for the root).
+    /// The directory inside the repository, relative to its root (`.` for the root); empty for
+    /// a chart from a Helm repository.
     pub path: String,
-    /// A branch, tag or commit SHA; `HEAD` when absent.
+    /// A branch, tag or commit SHA; `HEAD` when absent. For a chart: its version.
     pub target_revision: String,
     /// Options for plain-directory rendering.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory: Option<Directory>,
-    /// Helm options (not supported yet; kept as written).
+    /// Helm options: the source is a Helm chart.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub helm: Option<Value>,
-    /// Kustomize options (not supported yet; kept as written).
+    pub helm: Option<HelmOptions>,
+    /// Kustomize options: the source is a kustomization.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kustomize: Option<Value>,
-    /// A Helm chart name (not supported yet; kept as written).
+    pub kustomize: Option<KustomizeOptions>,
+    /// A chart name in the Helm repository `repoURL` (version in `targetRevision`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub chart: Option<Value>,
+    pub chart: Option<String>,
     /// A config management plugin (not supported yet; kept as written).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plugin: Option<Value>,
@@ -67,17 +67,23 @@ pub const DEFAULT_TARGET_REVISION: &str = "HEAD";
 pub(crate) fn decode(d: &mut Decoder, node: &Node, path: &str) -> Option<Source> {
     let mut f = d.fields(node, path)?;
     let errors_before = d.error_count();
-    let repo_url = f.required_string(d, "repoURL", "the URL of the Git repository");
-    let source_path =
-        f.required_string(d, "path", "a directory in the repository, relative to its root (`.` for the root)");
-    if let (Some(p), Some(n)) = (&source_path, f.take("path")) {
+    let repo_url = f.required_string(d, "repoURL", "the URL of the Git repository or Helm chart repository");
+    let chart = f.string(d, "chart");
+    let source_path = if chart.is_some() {
+        Some(f.string(d, "path").unwrap_or_default())
+    } else {
+        f.required_string(d, "path", "a directory in the repository, relative to its root (`.` for the root)")
+    };
+    if let (Some(p), Some(n)) = (&source_path, f.peek("path")) {
         check_path(d, n, &f.path("path"), p);
     }
     let target_revision = f.string(d, "targetRevision").unwrap_or_else(|| DEFAULT_TARGET_REVISION.to_owned());
+    if chart.is_some() && target_revision == DEFAULT_TARGET_REVISION {
+        d.missing(f.line(), &f.path("targetRevision"), "the chart version (e.g. `1.2.3`) for a `chart` source");
+    }
     let directory = f.take("directory").and_then(|n| decode_directory(d, n, &f.path("directory")));
-    let helm = f.unsupported(d, "helm", HELM_HINT);
-    let kustomize = f.unsupported(d, "kustomize", KUSTOMIZE_HINT);
-    let chart = f.unsupported(d, "chart", HELM_HINT);
+    let helm = f.take("helm").and_then(|n| helm_source::decode(d, n, &f.path("helm")));
+    let kustomize = f.take("kustomize").and_then(|n| kustomize_source::decode(d, n, &f.path("kustomize")));
     let plugin =
         f.unsupported(d, "plugin", "config management plugins are not planned yet; render into a directory in Git");
     let reference = f.string(d, "ref");

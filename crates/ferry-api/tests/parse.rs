@@ -285,22 +285,83 @@ fn paths_leaving_the_repository_are_refused() {
 }
 
 #[test]
-fn helm_sources_are_not_supported_yet() {
-    let text =
-        GUESTBOOK.replace("    path: guestbook\n", "    path: chart\n    helm:\n      valueFiles: [values.yaml]\n");
-    match only_error(&text) {
-        ConfigError::Unsupported { file, line, field, hint } => {
-            assert_eq!(file, Path::new(FILE));
-            assert_eq!((line, field.as_str()), (11, "spec.source.helm"));
-            assert!(hint.contains("Helm"), "{hint}");
-        }
-        other => panic!("{other}"),
+fn helm_sources_are_read() {
+    let helm = "    path: chart\n    helm:\n      releaseName: web\n      valueFiles: [values.yaml, ../shared/prod.yaml]\n      \
+                valuesObject: {replicas: 2}\n      parameters:\n        - {name: image.tag, value: \"1.2\", forceString: true}\n        \
+                - {name: replicas, value: 3}\n      fileParameters: [{name: config, path: files/config.txt}]\n      \
+                skipCrds: true\n      kubeVersion: \"1.32\"\n      apiVersions: [monitoring.coreos.com/v1]\n";
+    let apps = parse(&GUESTBOOK.replace("    path: guestbook\n", helm)).unwrap();
+    let h = apps[0].spec.source.as_ref().unwrap().helm.clone().unwrap();
+    assert_eq!(h.release_name.as_deref(), Some("web"));
+    assert_eq!(h.value_files, ["values.yaml", "../shared/prod.yaml"]);
+    assert_eq!(h.values_object, Some(serde_json::json!({"replicas": 2})));
+    assert_eq!((h.parameters[0].value.as_str(), h.parameters[0].force_string), ("1.2", true));
+    assert_eq!(h.parameters[1].value, "3");
+    assert_eq!(h.file_parameters[0].path, "files/config.txt");
+    assert!(h.skip_crds);
+    assert_eq!(h.api_versions, ["monitoring.coreos.com/v1"]);
+}
+
+#[test]
+fn chart_sources_need_a_version_not_a_path() {
+    let chart = "    chart: podinfo\n    targetRevision: 6.5.0\n";
+    let text = GUESTBOOK.replace("    path: guestbook\n", chart).replace("    targetRevision: HEAD\n", "");
+    let apps = parse(&text).unwrap();
+    let source = apps[0].spec.source.clone().unwrap();
+    assert_eq!((source.chart.as_deref(), source.target_revision.as_str()), (Some("podinfo"), "6.5.0"));
+    let without_version =
+        GUESTBOOK.replace("    path: guestbook\n", "    chart: podinfo\n").replace("    targetRevision: HEAD\n", "");
+    let error = only_error(&without_version).to_string();
+    assert!(error.contains("spec.source.targetRevision") && error.contains("chart version"), "{error}");
+}
+
+#[test]
+fn remote_or_absolute_values_files_are_refused() {
+    let text = GUESTBOOK.replace(
+        "    path: guestbook\n",
+        "    path: chart\n    helm:\n      valueFiles: [https://evil.example/values.yaml, /etc/passwd]\n",
+    );
+    let found: Vec<String> = errors(&text).iter().map(ToString::to_string).collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].contains("spec.source.helm.valueFiles[0]") && found[0].contains("remote"), "{}", found[0]);
+    assert!(found[1].contains("spec.source.helm.valueFiles[1]"), "{}", found[1]);
+}
+
+#[test]
+fn kustomize_sources_are_read() {
+    let k = "    path: overlays/prod\n    kustomize:\n      namePrefix: prod-\n      images: [nginx=nginx:1.27]\n      \
+             replicas: [{name: web, count: \"3\"}]\n      commonLabels: {team: a}\n      components: [../../components/tls]\n      \
+             patches:\n        - target: {kind: Deployment}\n          patch: |-\n            - op: add\n              path: /x\n              value: 1\n";
+    let apps = parse(&GUESTBOOK.replace("    path: guestbook\n", k)).unwrap();
+    let opts = apps[0].spec.source.as_ref().unwrap().kustomize.clone().unwrap();
+    assert_eq!(opts.name_prefix.as_deref(), Some("prod-"));
+    assert_eq!(opts.images, ["nginx=nginx:1.27"]);
+    assert_eq!((opts.replicas[0].name.as_str(), opts.replicas[0].count), ("web", 3));
+    assert_eq!(opts.components, ["../../components/tls"]);
+    assert_eq!(opts.patches[0]["target"]["kind"], "Deployment");
+}
+
+#[test]
+fn kustomize_mistakes_are_named() {
+    let k = "    path: app\n    kustomize:\n      images: nginx\n      replicas: [{name: web, count: many}]\n      \
+             patches: [{target: {kind: Deployment}}]\n      namPrefix: x-\n";
+    let found: Vec<String> =
+        errors(&GUESTBOOK.replace("    path: guestbook\n", k)).iter().map(ToString::to_string).collect();
+    assert_eq!(found.len(), 4, "{found:#?}");
+    let all = found.join("\n");
+    for field in [
+        "spec.source.kustomize.images",
+        "spec.source.kustomize.replicas[0].count",
+        "spec.source.kustomize.patches[0].patch",
+        "namPrefix",
+    ] {
+        assert!(all.contains(field), "{field} not in {all}");
     }
 }
 
 #[test]
 fn other_unsupported_fields_are_named() {
-    let text = GUESTBOOK.replace("    path: guestbook\n", "    path: app\n    kustomize: {images: [nginx]}\n")
+    let text = GUESTBOOK.replace("    path: guestbook\n", "    path: app\n    plugin: {name: cmp}\n")
         + "  syncPolicy:\n    managedNamespaceMetadata: {labels: {a: b}}\n  ignoreDifferences:\n    - kind: Secret\n      jqPathExpressions: [.data]\n";
     let fields: Vec<String> = errors(&text)
         .into_iter()
@@ -312,7 +373,7 @@ fn other_unsupported_fields_are_named() {
     assert_eq!(
         fields,
         [
-            "spec.source.kustomize",
+            "spec.source.plugin",
             "spec.syncPolicy.managedNamespaceMetadata",
             "spec.ignoreDifferences[0].jqPathExpressions"
         ]
