@@ -32,4 +32,7 @@ pub enum RenderError {
     /// A file type Argo CD renders that Ferry does not support yet.
     #[error("{file}: {what} is not supported yet")]
     Unsupported { file: String, what: String },
+    /// A kustomization that cannot be built.
+    #[error(transparent)]
+    Kustomize(#[from] crate::kustomize::KustomizeError),
 }
