@@ -1,6 +1,6 @@
 //! Loading the control folder: every YAML/JSON file, every document, every error.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -32,6 +32,8 @@ pub struct Config {
     pub applications: Vec<Loaded<Application>>,
     /// Files holding an Argo CD `argocd-cm` ConfigMap (read for `resource.customizations`).
     pub argocd_cm: Vec<PathBuf>,
+    /// The string `data` of those ConfigMaps, later files winning (e.g. `kustomize.buildOptions`).
+    pub settings: BTreeMap<String, String>,
 }
 
 /// The ConfigMap Argo CD reads its settings from; Ferry reads its resource customizations.
@@ -51,11 +53,13 @@ pub fn load_dir(root: &Path) -> Result<Config, ConfigErrors> {
     let files = crate::walk::config_files(root, &mut errors);
     let mut applications = Vec::new();
     let mut argocd_cm = Vec::new();
+    let mut settings = BTreeMap::new();
     for file in files {
         match read_file(&file) {
             Ok(text) => {
-                if holds_argocd_cm(&text) {
+                if let Some(data) = argocd_cm_data(&text) {
                     argocd_cm.push(file.clone());
+                    settings.extend(data);
                 }
                 collect(parse_str(&text, &file), &mut applications, &mut errors)
             }
@@ -63,13 +67,23 @@ pub fn load_dir(root: &Path) -> Result<Config, ConfigErrors> {
         }
     }
     check_unique_names(&applications, &mut errors);
-    if errors.is_empty() { Ok(Config { applications, argocd_cm }) } else { Err(ConfigErrors(errors)) }
+    if errors.is_empty() { Ok(Config { applications, argocd_cm, settings }) } else { Err(ConfigErrors(errors)) }
 }
 
 /// Whether a file's documents include the `argocd-cm` ConfigMap.
-fn holds_argocd_cm(text: &str) -> bool {
-    let Ok(documents) = yaml::parse_documents(text, Path::new("")) else { return false };
-    documents.iter().any(is_argocd_cm)
+/// The string values of `data` when the text holds an `argocd-cm` ConfigMap.
+fn argocd_cm_data(text: &str) -> Option<BTreeMap<String, String>> {
+    let documents = yaml::parse_documents(text, Path::new("")).ok()?;
+    let cm = documents.iter().find(|d| is_argocd_cm(d))?;
+    let mut data = BTreeMap::new();
+    if let Some(crate::node::NodeKind::Map(entries)) = cm.get("data").map(|n| &n.kind) {
+        for entry in entries {
+            if let crate::node::NodeKind::String(v) = &entry.value.kind {
+                data.insert(entry.key.clone(), v.clone());
+            }
+        }
+    }
+    Some(data)
 }
 
 fn is_argocd_cm(doc: &Node) -> bool {
