@@ -15,6 +15,8 @@ mod error;
 mod loader;
 mod resource;
 
+pub mod patch;
+
 pub use error::KustomizeError;
 pub use loader::{FsLoader, KustDir, LoadRestrictor, Loader, MemLoader};
 pub use resource::{ResId, ResMap, Resource};
