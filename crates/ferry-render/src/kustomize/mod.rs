@@ -15,6 +15,9 @@ mod error;
 mod loader;
 mod resource;
 
+pub mod config;
+pub mod fieldspec;
+pub mod transform;
 pub mod patch;
 
 pub use error::KustomizeError;
