@@ -1,13 +1,16 @@
 //! Files of a kustomization, confined to its root.
 //!
-//! Paths are `/`-separated and relative to the directory of the kustomization being built
-//! (`dir`). With [`LoadRestrictor::RootOnly`] (the default, as in kustomize) a path may not
-//! leave the root of the top-level kustomization, by `..`, by being absolute or through a
-//! symlink; with [`LoadRestrictor::None`] it may.
+//! Paths are `/`-separated and relative to the root of a [`Loader`]. Each kustomization is a
+//! [`KustDir`]: with [`LoadRestrictor::RootOnly`] (the default, as in kustomize) the *files* it
+//! reads may not leave its own directory, by `..`, by being absolute or through a symlink; with
+//! [`LoadRestrictor::None`] they may. Kustomization *directories* (bases, components) may be
+//! anywhere the loader reaches, as in kustomize: an [`FsLoader`] rooted at `/` reaches the
+//! whole file system (a directory given on the command line with `../base`), a [`MemLoader`]
+//! holding a Git tree is confined to the repository, which is a hard limit.
 
 use std::path::{Path, PathBuf};
 
-use crate::directory::SourceFile;
+use crate::directory::{MAX_FILE_BYTES, SourceFile};
 
 use super::error::KustomizeError;
 
@@ -27,6 +30,15 @@ pub trait Loader {
     fn is_dir(&self, path: &str) -> bool;
     /// Whether `path` exists (file or directory).
     fn exists(&self, path: &str) -> bool;
+    /// `path` with symlinks resolved (loader-relative); loaders without symlinks return it as is.
+    fn real_path(&self, path: &str) -> Result<String, KustomizeError> {
+        Ok(path.to_owned())
+    }
+    /// A name for the loader's root in messages and cycle checks (a checkout of a remote base
+    /// has its own).
+    fn describe(&self, path: &str) -> String {
+        path.to_owned()
+    }
 }
 
 /// Joins `rel` onto `dir` and normalises `.` and `..`; `None` when the result leaves the root.
@@ -45,29 +57,39 @@ pub fn normalize(dir: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Files on disk under `root`; symlinks are followed only when their target stays inside the
-/// root (unless the restrictor is `None`).
+/// Files on disk under `root` (no path of the loader leaves it, symlinks included; `/` for a
+/// directory given on the command line).
 #[derive(Debug, Clone)]
 pub struct FsLoader {
     pub root: PathBuf,
-    pub restrictor: LoadRestrictor,
 }
 
 impl FsLoader {
+    /// A loader confined to `root`.
+    pub fn new(root: impl Into<PathBuf>) -> FsLoader {
+        FsLoader { root: root.into() }
+    }
+
+    /// A loader for the file system and the loader-relative form of `dir` (a directory given
+    /// on the command line, relative to the current directory or absolute).
+    pub fn for_directory(dir: &Path) -> Result<(FsLoader, String), KustomizeError> {
+        let real = dir.canonicalize().map_err(|e| io_error(dir, &e))?;
+        let rel = real.to_string_lossy().trim_start_matches('/').to_owned();
+        Ok((FsLoader::new("/"), rel))
+    }
+
+    /// The canonical on-disk path of `path`, refused when it leaves the loader's root.
     fn resolve(&self, path: &str) -> Result<PathBuf, KustomizeError> {
-        let full = self.root.join(path);
-        if self.restrictor == LoadRestrictor::None {
-            return Ok(full);
-        }
         let root = self.root.canonicalize().map_err(|e| io_error(&self.root, &e))?;
+        let full = root.join(path);
         match full.canonicalize() {
             Ok(real) if real.starts_with(&root) => Ok(real),
             Ok(_) => Err(KustomizeError::Restricted {
-                file: path.to_owned(),
+                file: self.describe(path),
                 path: path.to_owned(),
                 root: root.display().to_string(),
             }),
-            Err(_) => Err(KustomizeError::NotFound { file: path.to_owned(), path: path.to_owned() }),
+            Err(_) => Err(KustomizeError::NotFound { file: self.describe(path), path: self.describe(path) }),
         }
     }
 }
@@ -76,16 +98,35 @@ fn io_error(path: &Path, e: &std::io::Error) -> KustomizeError {
     KustomizeError::Io { path: path.display().to_string(), message: e.to_string() }
 }
 
+/// Refuses contents over [`MAX_FILE_BYTES`].
+fn check_size(path: &str, size: u64) -> Result<(), KustomizeError> {
+    if usize::try_from(size).map_or(true, |n| n > MAX_FILE_BYTES) {
+        return Err(KustomizeError::TooLarge { file: path.to_owned(), limit: MAX_FILE_BYTES });
+    }
+    Ok(())
+}
+
 impl Loader for FsLoader {
     fn read(&self, path: &str) -> Result<Vec<u8>, KustomizeError> {
         let real = self.resolve(path)?;
-        std::fs::read(&real).map_err(|e| io_error(Path::new(path), &e))
+        let meta = std::fs::metadata(&real).map_err(|e| io_error(&real, &e))?;
+        check_size(&self.describe(path), meta.len())?;
+        std::fs::read(&real).map_err(|e| io_error(&real, &e))
     }
     fn is_dir(&self, path: &str) -> bool {
         self.resolve(path).is_ok_and(|p| p.is_dir())
     }
     fn exists(&self, path: &str) -> bool {
         self.resolve(path).is_ok_and(|p| p.exists())
+    }
+    fn real_path(&self, path: &str) -> Result<String, KustomizeError> {
+        let root = self.root.canonicalize().map_err(|e| io_error(&self.root, &e))?;
+        let real = self.resolve(path)?;
+        let rel = real.strip_prefix(&root).unwrap_or(&real);
+        Ok(rel.to_string_lossy().into_owned())
+    }
+    fn describe(&self, path: &str) -> String {
+        self.root.join(path).display().to_string()
     }
 }
 
@@ -100,8 +141,11 @@ impl Loader for MemLoader<'_> {
         self.files
             .iter()
             .find(|f| f.path == path)
-            .map(|f| f.contents.clone())
             .ok_or_else(|| KustomizeError::NotFound { file: path.to_owned(), path: path.to_owned() })
+            .and_then(|f| {
+                check_size(path, u64::try_from(f.contents.len()).unwrap_or(u64::MAX))?;
+                Ok(f.contents.clone())
+            })
     }
     fn is_dir(&self, path: &str) -> bool {
         let prefix = if path.is_empty() { String::new() } else { format!("{path}/") };
@@ -130,26 +174,52 @@ impl std::fmt::Debug for KustDir<'_> {
 }
 
 impl KustDir<'_> {
-    /// Joins `rel` onto the kustomization's directory, refusing paths that leave it when the
-    /// restrictor is `RootOnly`.
-    pub fn resolve(&self, rel: &str) -> Result<String, KustomizeError> {
-        let restricted = || KustomizeError::Restricted {
-            file: self.file.to_owned(),
+    fn restricted(&self, rel: &str) -> KustomizeError {
+        KustomizeError::Restricted {
+            file: self.loader.describe(self.file),
             path: rel.to_owned(),
-            root: self.dir.to_owned(),
-        };
-        let path = normalize(self.dir, rel).ok_or_else(restricted)?;
-        let inside = self.dir.is_empty() || path == self.dir || path.starts_with(&format!("{}/", self.dir));
-        if self.restrictor == LoadRestrictor::RootOnly && (!inside || rel.starts_with('/')) {
-            return Err(restricted());
+            root: self.loader.describe(self.dir),
+        }
+    }
+
+    /// Joins `rel` onto the kustomization's directory, refusing paths that leave it when the
+    /// restrictor is `RootOnly` (and paths that leave the loader's root always).
+    pub fn resolve(&self, rel: &str) -> Result<String, KustomizeError> {
+        let path = normalize(self.dir, rel).ok_or_else(|| self.restricted(rel))?;
+        if self.restrictor == LoadRestrictor::RootOnly && !is_within(&path, self.dir) {
+            return Err(self.restricted(rel));
         }
         Ok(path)
     }
 
-    /// The normalised path and the bytes of the file `rel` of this kustomization.
+    /// The normalised path and the bytes of the file `rel` of this kustomization; under
+    /// `RootOnly` a symlink must also resolve to a file inside the kustomization's directory.
     pub fn read(&self, rel: &str) -> Result<(String, Vec<u8>), KustomizeError> {
         let path = self.resolve(rel)?;
+        if self.restrictor == LoadRestrictor::RootOnly && self.loader.exists(&path) {
+            let real = self.loader.real_path(&path)?;
+            let real_dir = self.loader.real_path(self.dir)?;
+            if !is_within(&real, &real_dir) {
+                return Err(self.restricted(rel));
+            }
+        }
+        if !self.loader.exists(&path) {
+            return Err(KustomizeError::NotFound {
+                file: self.loader.describe(self.file),
+                path: self.loader.describe(&path),
+            });
+        }
         let bytes = self.loader.read(&path)?;
         Ok((path, bytes))
     }
+
+    /// The kustomization directory in messages.
+    pub fn describe(&self, path: &str) -> String {
+        self.loader.describe(path)
+    }
+}
+
+/// Whether the loader-relative `path` is `dir` or below it.
+pub fn is_within(path: &str, dir: &str) -> bool {
+    dir.is_empty() || path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
