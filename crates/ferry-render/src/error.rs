@@ -35,4 +35,7 @@ pub enum RenderError {
     /// A kustomization that cannot be built.
     #[error(transparent)]
     Kustomize(#[from] crate::kustomize::KustomizeError),
+    /// A Helm chart that cannot be rendered.
+    #[error(transparent)]
+    Helm(#[from] crate::helm::HelmError),
 }

@@ -9,6 +9,7 @@ mod directory;
 mod documents;
 mod error;
 mod glob;
+pub mod helm;
 pub mod kustomize;
 mod objects;
 mod path;
