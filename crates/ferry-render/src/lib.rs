@@ -13,6 +13,7 @@ pub mod helm;
 pub mod kustomize;
 mod objects;
 mod path;
+pub mod sops;
 
 pub use directory::{DirectoryOptions, MAX_FILE_BYTES, MAX_OUTPUT_BYTES, SourceFile, render_directory};
 pub use error::RenderError;
