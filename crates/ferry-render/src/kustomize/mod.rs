@@ -20,6 +20,9 @@ pub mod fieldspec;
 pub mod transform;
 pub mod patch;
 
+pub mod emit;
+pub mod parse;
+
 pub use error::KustomizeError;
 pub use loader::{FsLoader, KustDir, LoadRestrictor, Loader, MemLoader};
 pub use resource::{ResId, ResMap, Resource};
