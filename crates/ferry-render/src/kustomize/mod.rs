@@ -15,6 +15,8 @@ mod error;
 mod loader;
 mod resource;
 
+pub mod generate;
+
 pub mod config;
 pub mod fieldspec;
 pub mod transform;
