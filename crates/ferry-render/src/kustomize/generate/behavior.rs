@@ -137,3 +137,43 @@ fn set_or_remove(obj: &mut Map<String, Value>, field: &str, map: BTreeMap<String
         obj.insert(field.into(), Value::Object(map.into_iter().collect()));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn generated(name: &str, behavior: Behavior, data: Value) -> Resource {
+        let obj = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": data});
+        let mut r = Resource::new(obj, "overlay/kustomization.yaml");
+        r.needs_hash = true;
+        r.behavior = behavior;
+        r
+    }
+
+    #[test]
+    fn merging_into_a_plain_resource_reads_its_scalars_as_text_and_adds_no_hash() {
+        // kubectl kustomize v5.5 prints `a: "1"`, `b: "true"`, `c: "3"`, labels kept, name `plain`.
+        let plain = json!({"apiVersion": "v1", "kind": "ConfigMap",
+                           "metadata": {"name": "plain", "labels": {"x": "1"}}, "data": {"a": 1, "b": true}});
+        let mut res = vec![Resource::new(plain, "cm.yaml")];
+        add_or_merge(&mut res, generated("plain", Behavior::Merge, json!({"c": "3"})), "k.yaml").unwrap();
+        assert_eq!(res[0].obj["data"], json!({"a": "1", "b": "true", "c": "3"}));
+        assert_eq!(res[0].obj["metadata"], json!({"name": "plain", "labels": {"x": "1"}}));
+        assert!(!res[0].needs_hash);
+        assert_eq!(res[0].origin, "cm.yaml");
+    }
+
+    #[test]
+    fn an_id_matching_two_objects_is_an_error() {
+        let mut first = generated("a", Behavior::Create, json!({}));
+        first.remember_id();
+        first.obj["metadata"]["name"] = json!("x-a");
+        let second = generated("a", Behavior::Create, json!({}));
+        let mut res = vec![first, second];
+        let err = add_or_merge(&mut res, generated("a", Behavior::Merge, json!({})), "k.yaml").unwrap_err();
+        assert!(err.to_string().contains("found multiple objects"), "{err}");
+        assert!(err.to_string().contains("configMapGenerator[a].behavior"), "{err}");
+    }
+}

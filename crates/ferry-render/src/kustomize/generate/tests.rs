@@ -23,15 +23,22 @@ fn write_kustomization(root: &Path, dir: &str, kustomization: &Value) {
     write(root, &rel, serde_json::to_string_pretty(kustomization).unwrap());
 }
 
-/// `kubectl kustomize DIR`: the objects, or kubectl's error text.
-fn kubectl(dir: &Path) -> Result<Vec<Value>, String> {
+/// What `kubectl kustomize` printed: the text and the objects in it.
+#[derive(Debug)]
+struct Printed {
+    text: String,
+    objects: Vec<Value>,
+}
+
+/// `kubectl kustomize DIR`, or kubectl's error text.
+fn kubectl(dir: &Path) -> Result<Printed, String> {
     let out = Command::new("kubectl").arg("kustomize").arg(dir).output().expect("kubectl is installed");
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).into_owned());
     }
     let text = String::from_utf8(out.stdout).unwrap();
-    let docs = yaml_serde::Deserializer::from_str(&text).map(|d| Value::deserialize(d).unwrap()).collect();
-    Ok(docs)
+    let objects = yaml_serde::Deserializer::from_str(&text).map(|d| Value::deserialize(d).unwrap()).collect();
+    Ok(Printed { text, objects })
 }
 
 /// `value` with every object's keys sorted, so that printing it ignores field order.
@@ -47,16 +54,21 @@ fn canonical(value: &Value) -> Value {
     }
 }
 
-/// Field-order-free comparison of our objects with kubectl's, sorted by kind and name.
-fn assert_same(ours: &ResMap, oracle: Vec<Value>) {
+/// Our objects against kubectl's: the same contents (field order aside), and, put in kubectl's
+/// order and through the emitter, the same bytes.
+fn assert_same(ours: &ResMap, oracle: Printed) {
     let key = |v: &Value| (v["kind"].as_str().unwrap_or("").to_owned(), v["metadata"]["name"].to_string());
-    let mut ours: Vec<Value> = ours.iter().map(|r| canonical(&r.obj)).collect();
-    let mut oracle: Vec<Value> = oracle.iter().map(canonical).collect();
-    ours.sort_by_key(key);
-    oracle.sort_by_key(key);
+    let mut sorted: Vec<Value> = ours.iter().map(|r| canonical(&r.obj)).collect();
+    let mut expected: Vec<Value> = oracle.objects.iter().map(canonical).collect();
+    sorted.sort_by_key(key);
+    expected.sort_by_key(key);
     let pretty = |v: &[Value]| serde_json::to_string_pretty(v).unwrap();
-    assert_eq!(pretty(&ours), pretty(&oracle), "ours (left) and kubectl kustomize (right) differ");
-    assert_eq!(ours, oracle);
+    assert_eq!(pretty(&sorted), pretty(&expected), "ours (left) and kubectl kustomize (right) differ");
+
+    let order: Vec<_> = oracle.objects.iter().map(key).collect();
+    let mut objects: Vec<Value> = ours.iter().map(|r| r.obj.clone()).collect();
+    objects.sort_by_key(|v| order.iter().position(|k| *k == key(v)));
+    assert_eq!(crate::kustomize::emit::emit_all(&objects), oracle.text, "printed bytes differ");
 }
 
 /// The generator part of one kustomization level: every `configMapGenerator`, then every
