@@ -79,10 +79,10 @@ impl Walker<'_> {
         if encrypted {
             *node = self.decrypt_value(node, path)?;
         }
-        if !self.mac_only || encrypted {
-            if let Some(bytes) = node.mac_bytes().map(zeroize::Zeroizing::new) {
-                self.mac.update(&*bytes);
-            }
+        if (!self.mac_only || encrypted)
+            && let Some(bytes) = node.mac_bytes().map(zeroize::Zeroizing::new)
+        {
+            self.mac.update(&*bytes);
         }
         Ok(())
     }
