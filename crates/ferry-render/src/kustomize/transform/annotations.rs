@@ -28,4 +28,5 @@ pub fn apply(
 }
 
 #[cfg(test)]
+#[path = "annotations_tests.rs"]
 mod tests;

@@ -59,7 +59,8 @@ struct Matcher<'a> {
 
 impl<'a> Matcher<'a> {
     fn new(image: &'a Image) -> Matcher<'a> {
-        let pattern = Regex::new(&format!(r"^{}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$", image.name)).ok();
+        let pattern =
+            Regex::new(&format!(r"^{}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$", image.name)).ok();
         Matcher { image, pattern }
     }
 
@@ -158,4 +159,5 @@ fn update_containers(list: &mut Value, matcher: &Matcher) -> Result<(), String> 
 }
 
 #[cfg(test)]
+#[path = "images_tests.rs"]
 mod tests;

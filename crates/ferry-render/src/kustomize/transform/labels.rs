@@ -29,7 +29,12 @@ pub struct Label {
 }
 
 /// Sets `labels` at `fs` in every object, key by key in key order.
-pub fn apply(res: &mut ResMap, labels: &BTreeMap<String, String>, fs: &[FieldSpec], file: &str) -> Result<(), KustomizeError> {
+pub fn apply(
+    res: &mut ResMap,
+    labels: &BTreeMap<String, String>,
+    fs: &[FieldSpec],
+    file: &str,
+) -> Result<(), KustomizeError> {
     if labels.is_empty() {
         return Ok(());
     }
@@ -65,4 +70,5 @@ pub fn field_specs_for(label: &Label, cfg: &TransformerConfig) -> Vec<FieldSpec>
 }
 
 #[cfg(test)]
+#[path = "labels_tests.rs"]
 mod tests;

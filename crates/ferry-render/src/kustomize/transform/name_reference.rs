@@ -50,7 +50,8 @@ pub fn fix(res: &mut ResMap, refs: &[NameBackRef], file: &str) -> Result<(), Kus
     let all: Vec<Candidate> = res.iter().map(Candidate::of).collect();
     for i in 0..res.len() {
         let original = &all[i].original;
-        let original_gvk = Gvk { group: original.group.clone(), version: original.version.clone(), kind: original.kind.clone() };
+        let original_gvk =
+            Gvk { group: original.group.clone(), version: original.version.clone(), kind: original.kind.clone() };
         let referrer_id = all[i].current.clone();
         let candidates = could_be_referenced_by(&res[i].obj, &referrer_id, &all)?;
         let role_ref = role_ref_gvk(&res[i].obj);
@@ -62,13 +63,17 @@ pub fn fix(res: &mut ResMap, refs: &[NameBackRef], file: &str) -> Result<(), Kus
                     path: &spec.path,
                     role_ref: if spec.path.ends_with("roleRef/name") { role_ref.clone() } else { None },
                 };
-                let walk_spec = FieldSpec { group: None, version: None, kind: None, path: spec.path.clone(), create: false };
+                let walk_spec =
+                    FieldSpec { group: None, version: None, kind: None, path: spec.path.clone(), create: false };
                 let mut set = |node: &mut Value| set(node, &referral, &candidates);
                 fieldspec::apply(&mut res[i].obj, &walk_spec, Create::Scalar, file, &mut set).map_err(|e| match e {
                     KustomizeError::Invalid { file, field, message } => KustomizeError::Invalid {
                         file,
                         field,
-                        message: format!("updating name reference in '{}' field of {}: {message}", spec.path, referrer_id),
+                        message: format!(
+                            "updating name reference in '{}' field of {}: {message}",
+                            spec.path, referrer_id
+                        ),
                     },
                     other => other,
                 })?;
@@ -125,7 +130,9 @@ fn set(node: &mut Value, referral: &Referral, candidates: &[Candidate]) -> Resul
             for item in items.iter_mut() {
                 match item {
                     Value::Object(_) => set_mapping(item, referral, candidates)?,
-                    Value::Array(_) => return Err(format!("{item} is expected to be either a string or a map of string")),
+                    Value::Array(_) => {
+                        return Err(format!("{item} is expected to be either a string or a map of string"));
+                    }
                     _ => set_scalar(item, referral, candidates)?,
                 }
             }
@@ -235,4 +242,5 @@ fn selected_by(gvk: &Gvk, selector: &Gvk) -> bool {
 }
 
 #[cfg(test)]
+#[path = "name_reference_tests.rs"]
 mod tests;

@@ -84,13 +84,22 @@ pub fn apply_with(
         };
         let clashes = res.iter().filter(|r| same(&r.id())).count();
         if clashes != 1 {
-            return Err(KustomizeError::Conflict { file: file.to_owned(), id: format!("{id} (after namespace {namespace:?})") });
+            return Err(KustomizeError::Conflict {
+                file: file.to_owned(),
+                id: format!("{id} (after namespace {namespace:?})"),
+            });
         }
     }
     Ok(())
 }
 
-fn set_namespace(obj: &mut Value, namespace: &str, fs: &[FieldSpec], options: Options, file: &str) -> Result<(), KustomizeError> {
+fn set_namespace(
+    obj: &mut Value,
+    namespace: &str,
+    fs: &[FieldSpec],
+    options: Options,
+    file: &str,
+) -> Result<(), KustomizeError> {
     let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or_default().to_owned();
     let kind = obj.get("kind").and_then(Value::as_str).unwrap_or_default().to_owned();
     let mut set = |node: &mut Value| set_scalar(node, namespace, options.unset_only);
@@ -121,14 +130,22 @@ fn is_binding_kind(kind: Option<&str>) -> bool {
 fn scalar_targets_only(e: KustomizeError, _namespace: &str) -> KustomizeError {
     match e {
         KustomizeError::Invalid { file, field, message } if message.contains("wrong node kind") => {
-            KustomizeError::Invalid { file, field, message: format!("namespace field specs must target scalar nodes: {message}") }
+            KustomizeError::Invalid {
+                file,
+                field,
+                message: format!("namespace field specs must target scalar nodes: {message}"),
+            }
         }
         other => other,
     }
 }
 
 fn invalid(file: &str, field: &str, obj: &Value, message: String) -> KustomizeError {
-    KustomizeError::Invalid { file: file.to_owned(), field: field.to_owned(), message: format!("{}: {message}", fieldspec::describe(obj)) }
+    KustomizeError::Invalid {
+        file: file.to_owned(),
+        field: field.to_owned(),
+        message: format!("{}: {message}", fieldspec::describe(obj)),
+    }
 }
 
 /// Sets the namespace of the binding's subjects chosen by `options.subjects`.
@@ -146,7 +163,10 @@ fn set_subjects(obj: &mut Value, namespace: &str, options: Options) -> Result<()
     };
     for subject in subjects.iter_mut() {
         let Value::Object(map) = subject else {
-            return Err(format!("setting namespace on (cluster)role binding subjects: wrong node kind: expected MappingNode but got {}", node_kind(subject)));
+            return Err(format!(
+                "setting namespace on (cluster)role binding subjects: wrong node kind: expected MappingNode but got {}",
+                node_kind(subject)
+            ));
         };
         if map.get(key).and_then(Value::as_str) != Some(want) {
             continue;
@@ -161,4 +181,5 @@ fn set_subjects(obj: &mut Value, namespace: &str, options: Options) -> Result<()
 }
 
 #[cfg(test)]
+#[path = "namespace_tests.rs"]
 mod tests;

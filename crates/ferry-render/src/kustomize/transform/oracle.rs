@@ -2,7 +2,7 @@
 //!
 //! A test writes a tiny kustomization (the resources plus one feature) to a temp dir, runs
 //! `kubectl kustomize` on it, and compares its objects with the transformer applied to the same
-//! resources. Objects are compared as JSON text, so key order counts.
+//! resources. Objects are compared as JSON with sorted keys (kustomize prints keys sorted).
 
 use std::process::Command;
 
@@ -46,10 +46,23 @@ pub(crate) fn kustomize_files(files: &[(&str, &str)]) -> Result<Vec<Value>, Stri
     Ok(parse(&String::from_utf8_lossy(&out.stdout)))
 }
 
+/// A value with its map keys sorted (kustomize prints keys sorted; order is the emitter's job).
+fn canonical(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let sorted: std::collections::BTreeMap<_, _> = map.iter().map(|(k, v)| (k.clone(), canonical(v))).collect();
+            Value::Object(sorted.into_iter().collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
+        other => other.clone(),
+    }
+}
+
 /// Asserts that the transformed resources equal kustomize's output (order of objects aside).
 pub(crate) fn assert_same(ours: &ResMap, oracle: &[Value]) {
-    let mut a: Vec<String> = ours.iter().map(|r| serde_json::to_string_pretty(&r.obj).unwrap()).collect();
-    let mut b: Vec<String> = oracle.iter().map(|v| serde_json::to_string_pretty(v).unwrap()).collect();
+    let text = |v: &Value| serde_json::to_string_pretty(&canonical(v)).unwrap();
+    let mut a: Vec<String> = ours.iter().map(|r| text(&r.obj)).collect();
+    let mut b: Vec<String> = oracle.iter().map(text).collect();
     a.sort();
     b.sort();
     assert_eq!(a.join("\n---\n"), b.join("\n---\n"));

@@ -1,8 +1,8 @@
 //! `namePrefix` / `nameSuffix` (kustomize's PrefixTransformer and SuffixTransformer).
 //!
-//! Every object's name gets the prefix and suffix, except CustomResourceDefinitions and
-//! `apiregistration.k8s.io` APIServices (whose names are fixed by their content), judged by the
-//! object's original id as kustomize does. The object's id before the change is remembered so
+//! Every object's name gets the prefix and suffix, except Namespaces, CustomResourceDefinitions
+//! and `apiregistration.k8s.io` APIServices (whose names are fixed by their content), judged by
+//! the object's original id as kustomize v5.5 does. The object's id before the change is remembered so
 //! that [`super::name_reference`] can fix references to it.
 
 use serde_json::Value;
@@ -46,8 +46,11 @@ fn original_gvk(r: &Resource) -> Gvk {
 }
 
 fn skipped(gvk: &Gvk) -> bool {
-    gvk.kind == "CustomResourceDefinition" || (gvk.kind == "APIService" && gvk.group == "apiregistration.k8s.io")
+    gvk.kind == "CustomResourceDefinition"
+        || gvk.kind == "Namespace"
+        || (gvk.kind == "APIService" && gvk.group == "apiregistration.k8s.io")
 }
 
 #[cfg(test)]
+#[path = "prefix_suffix_tests.rs"]
 mod tests;

@@ -69,4 +69,5 @@ fn gvk_string(spec: &FieldSpec) -> String {
 }
 
 #[cfg(test)]
+#[path = "replicas_tests.rs"]
 mod tests;

@@ -93,7 +93,10 @@ fn values_of(res: &ResMap, vars: &[Var], file: &str) -> Result<BTreeMap<String, 
             .iter()
             .filter(|r| {
                 r.all_ids().any(|id| {
-                    id.group == group && id.version == version && id.kind == var.objref.kind && id.name == var.objref.name
+                    id.group == group
+                        && id.version == version
+                        && id.kind == var.objref.kind
+                        && id.name == var.objref.name
                 })
             })
             .collect();
@@ -168,10 +171,9 @@ fn substitute(node: &mut Value, values: &BTreeMap<String, Value>) {
 
 /// A string that is exactly `$(VAR)` becomes the var's value as is; others are expanded.
 fn expand_whole(s: &str, values: &BTreeMap<String, Value>) -> Value {
-    if let Some(name) = s.strip_prefix("$(").and_then(|r| r.strip_suffix(')')) {
-        if let Some(value) = values.get(name).filter(|_| !name.contains(['(', ')', '$'])) {
-            return value.clone();
-        }
+    let whole = s.strip_prefix("$(").and_then(|r| r.strip_suffix(')')).filter(|n| !n.contains(['(', ')', '$']));
+    if let Some(value) = whole.and_then(|name| values.get(name)) {
+        return value.clone();
     }
     Value::String(expand(s, values))
 }
@@ -222,4 +224,5 @@ pub(crate) fn expand(input: &str, values: &BTreeMap<String, Value>) -> String {
 }
 
 #[cfg(test)]
+#[path = "vars_tests.rs"]
 mod tests;
