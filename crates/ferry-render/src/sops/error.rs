@@ -7,7 +7,8 @@ use thiserror::Error;
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum SopsError {
     /// `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE` or the default keys file holds something that is not
-    /// an age identity (`AGE-SECRET-KEY-1…`). `source` names where the keys came from.
+    /// an age identity (`AGE-SECRET-KEY-1…`). `source_name` says where the keys came from
+    /// (the variable or the file), `line` which line; the line itself is never repeated.
     #[error("{source_name}:{line}: not an age identity (expected a line starting with AGE-SECRET-KEY-1)")]
     BadIdentity { source_name: String, line: usize },
     /// A keys file named by `SOPS_AGE_KEY_FILE` could not be read.

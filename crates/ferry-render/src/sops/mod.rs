@@ -109,6 +109,8 @@ pub fn decrypt(file: &str, bytes: &[u8], keys: &AgeKeys) -> Result<Zeroizing<Vec
 
 /// The file's bytes, decrypted when it is SOPS-encrypted; plain files are passed through
 /// untouched. For renderers: an encrypted file without `keys` is an error, never passed on.
+/// The decrypted copy is an ordinary `Vec` (not wiped on drop); callers that keep plaintext
+/// longer than a render should use [`decrypt`], whose buffer is [`Zeroizing`].
 pub fn decrypt_if_encrypted<'a>(
     file: &str,
     bytes: &'a [u8],
@@ -144,5 +146,29 @@ fn split(file: &str, text: &str, format: Format) -> Result<(Vec<Tree>, serde_jso
             }
             Ok((docs, sops))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_follows_the_extension_then_the_content() {
+        assert_eq!(format_of("a/b.YML", "{}"), Format::Yaml);
+        assert_eq!(format_of("b.json", ""), Format::Json);
+        assert_eq!(format_of("dir.d/app.env", ""), Format::Dotenv);
+        assert_eq!(format_of("tls.key", "  {\"data\": \"ENC[…]\"}"), Format::Binary);
+        assert_eq!(format_of("app.properties", "A=ENC[x]\nsops_mac=m\nsops_lastmodified=t\n"), Format::Dotenv);
+        assert_eq!(format_of("README", "a: b\n"), Format::Yaml);
+    }
+
+    #[test]
+    fn plain_manifests_are_not_encrypted() {
+        assert!(!is_encrypted("cm.yaml", b"kind: ConfigMap\ndata:\n  sops: mac\n"));
+        assert!(!is_encrypted("x.env", b"sops_mac=1\n"), "needs lastmodified too");
+        assert!(!is_encrypted("bin.yaml", &[0xff, 0xfe]));
+        let fake = "a: ENC[AES256_GCM,data:x]\nsops:\n  mac: m\n  age: []\n";
+        assert!(!is_encrypted("f.yaml", fake.as_bytes()), "no recipients");
     }
 }
