@@ -21,6 +21,8 @@ pub mod config;
 pub mod fieldspec;
 pub mod transform;
 pub mod patch;
+pub mod replacements;
+mod fieldpath;
 
 pub mod emit;
 pub mod parse;

@@ -180,3 +180,6 @@ pub fn apply_json6902(res: &mut ResMap, entries: &[Json6902], kd: &KustDir) -> R
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
