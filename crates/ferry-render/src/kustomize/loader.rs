@@ -62,12 +62,14 @@ pub fn normalize(dir: &str, rel: &str) -> Option<String> {
 #[derive(Debug, Clone)]
 pub struct FsLoader {
     pub root: PathBuf,
+    /// `RootOnly`: no path leaves `root`, symlinks included; `None`: paths are taken as they are.
+    pub restrictor: LoadRestrictor,
 }
 
 impl FsLoader {
     /// A loader confined to `root`.
     pub fn new(root: impl Into<PathBuf>) -> FsLoader {
-        FsLoader { root: root.into() }
+        FsLoader { root: root.into(), restrictor: LoadRestrictor::RootOnly }
     }
 
     /// A loader for the file system and the loader-relative form of `dir` (a directory given
@@ -82,6 +84,11 @@ impl FsLoader {
     fn resolve(&self, path: &str) -> Result<PathBuf, KustomizeError> {
         let root = self.root.canonicalize().map_err(|e| io_error(&self.root, &e))?;
         let full = root.join(path);
+        if self.restrictor == LoadRestrictor::None {
+            return full
+                .canonicalize()
+                .map_err(|_| KustomizeError::NotFound { file: self.describe(path), path: self.describe(path) });
+        }
         match full.canonicalize() {
             Ok(real) if real.starts_with(&root) => Ok(real),
             Ok(_) => Err(KustomizeError::Restricted {

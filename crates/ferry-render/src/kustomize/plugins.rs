@@ -109,6 +109,10 @@ struct Specs {
     image_tag: Option<images::Image>,
     #[serde(default)]
     replica: Option<replicas::Replica>,
+    #[serde(default)]
+    unset_only: bool,
+    #[serde(default)]
+    set_role_binding_subjects: String,
 }
 
 /// Runs a transformer (or validator) plugin config on `res`.
@@ -137,7 +141,9 @@ pub(crate) fn transform(
         "NamespaceTransformer" => {
             let s: Specs = config.fields()?;
             let ns = config.obj.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or_default();
-            namespace::apply(res, ns, &s.field_specs, file)
+            let subjects = namespace::SubjectMode::parse(file, &s.set_role_binding_subjects)?;
+            let options = namespace::Options { unset_only: s.unset_only, subjects };
+            namespace::apply_with(res, ns, &s.field_specs, options, file)
         }
         "ImageTagTransformer" => {
             let s: Specs = config.fields()?;

@@ -173,8 +173,8 @@ mod tests {
                 "ConfigMap/c",
                 "Deployment/d",
                 "Deployment/z",
-                "Pod/p",
                 "Foo/f",
+                "Pod/p",
                 "ValidatingWebhookConfiguration/w"
             ]
         );

@@ -17,7 +17,7 @@ use crate::kustomize::resource::{ResMap, Resource};
 
 impl Builder<'_> {
     /// Adds every entry of `resources:` to `acc`.
-    pub(super) fn accumulate_resources(
+    pub(crate) fn accumulate_resources(
         &mut self,
         kd: &KustDir,
         entries: &[String],

@@ -55,6 +55,9 @@ impl Builder<'_> {
 
     /// How `helmCharts` are inflated in this build.
     pub(crate) fn helm_options(&self) -> helm_charts::HelmOptions {
-        helm_charts::HelmOptions { enabled: self.opts.enable_helm, command: self.opts.helm_command.clone() }
+        helm_charts::HelmOptions {
+            enabled: self.opts.enable_helm,
+            command: self.opts.helm_command.clone().unwrap_or_default(),
+        }
     }
 }
