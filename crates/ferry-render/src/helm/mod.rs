@@ -23,3 +23,5 @@ pub use error::HelmError;
 pub use options::{HelmFileParameter, HelmOptions, HelmParameter};
 pub use program::{DEFAULT_TIMEOUT, HELM_ENV, HelmProgram};
 pub use render::{render_chart, render_remote_chart};
+
+pub(crate) use workspace::check_values_text;

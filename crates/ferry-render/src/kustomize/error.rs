@@ -29,6 +29,9 @@ pub enum KustomizeError {
     /// A patch, replacement or var whose target is not found or that does not apply.
     #[error("{file}: {message}")]
     Patch { file: String, message: String },
+    /// `helm` is missing or failed while inflating a `helmCharts` entry.
+    #[error("{file}: {message}")]
+    Helm { file: String, message: String },
     /// A size cap was exceeded.
     #[error("{file}: larger than the limit of {limit} bytes")]
     TooLarge { file: String, limit: usize },
