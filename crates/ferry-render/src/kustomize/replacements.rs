@@ -81,8 +81,7 @@ fn expand(entry: &ReplacementEntry, kd: &KustDir) -> Result<(String, Vec<Replace
     let (file, bytes) = kd.read(path)?;
     let text = String::from_utf8(bytes)
         .map_err(|_| KustomizeError::Io { path: file.clone(), message: "not UTF-8 text".to_owned() })?;
-    let docs = crate::documents::parse(&file, &text)
-        .map_err(|e| KustomizeError::Patch { file: file.clone(), message: e.to_string() })?;
+    let docs = super::parse::parse_documents(&file, &text)?;
     let mut out = Vec::new();
     for doc in docs {
         let items = match doc.value {

@@ -74,15 +74,9 @@ fn source(path: Option<&str>, inline: Option<&str>, kd: &KustDir) -> Result<Sour
     }
 }
 
-/// The documents of a patch text.
+/// The documents of a patch text, read as kustomize reads YAML.
 fn documents(file: &str, text: &str) -> Result<Vec<Value>, KustomizeError> {
-    let docs = crate::documents::parse(file, text).map_err(|e| match e {
-        crate::error::RenderError::Syntax { file, line, column, message } => {
-            KustomizeError::Syntax { file, line, column, message }
-        }
-        other => KustomizeError::Patch { file: file.to_owned(), message: other.to_string() },
-    })?;
-    Ok(docs.into_iter().map(|d| d.value).collect())
+    Ok(super::parse::parse_documents(file, text)?.into_iter().map(|d| d.value).collect())
 }
 
 /// Whether every document is an object kustomize accepts as a strategic merge patch.

@@ -74,7 +74,7 @@ fn ours(dir: &Path, kustomization: &str) -> Result<Vec<Value>, KustomizeError> {
     let k: K = yaml_serde::from_str(kustomization).expect("kustomization parses");
     let loader = FsLoader::new(dir);
     let kd = KustDir { loader: &loader, dir: "", file: "kustomization.yaml", restrictor: LoadRestrictor::RootOnly };
-    let mut res: ResMap = crate::documents::parse("res.yaml", RESOURCES)
+    let mut res: ResMap = crate::kustomize::parse::parse_documents("res.yaml", RESOURCES)
         .expect("resources parse")
         .into_iter()
         .map(|d| Resource::new(d.value, "res.yaml"))
