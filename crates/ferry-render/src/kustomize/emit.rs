@@ -7,9 +7,10 @@
 //! blocks for multi-line strings, folding at 80 columns. Resources are separated by `---`.
 //!
 //! Layout: `writer` (libyaml's block layout and output state), `styles` (the scalar writers),
-//! `scalar` (style choice), `resolve` (what YAML 1.1 would not read as a string), `keys` (key
+//! `scalar` (style choice), `resolve` (what YAML 1.1 would not read as a string), `keys` and `gosort` (key
 //! order), `number` (floats after the JSON round trip). One pass into one `String`.
 
+mod gosort;
 mod keys;
 mod number;
 mod resolve;

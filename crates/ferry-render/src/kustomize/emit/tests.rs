@@ -71,7 +71,8 @@ data:
   nbsp: "a\u00a0b"
   bom: "\ufeffx y"
   ls: "a\u2028b"
-  ctrl: "a\u0001b\u007f\u0085"
+  ctrl: "a\u0001b\u001b"
+  nel: "a \u0085 b\u0085\u0085c"
   multi: "a\nb"
   multi2: "a\nb\n"
   multi3: "a\nb\n\n"
@@ -166,7 +167,7 @@ spec:
     "é": 1
     Z: 1
     x10y: 1
-    x9y: 1
+    x0010: 1
   lists:
   - - a
     - b

@@ -5,6 +5,8 @@
 //! last thing written was whitespace or indentation) is tracked exactly as libyaml does, since
 //! every line break decision depends on it.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::scalar::{Style, analyze, is_break, style};
@@ -159,6 +161,8 @@ impl<'a> Writer<'a> {
     }
 
     fn string(&mut self, s: &str, indent: isize, ctx: Context) {
+        let folded = fold_next_lines(s);
+        let s = folded.as_ref();
         let analysis = analyze(s);
         // Scalars indent continuation lines one level below their parent.
         let indent = if indent < 0 { INDENT as isize } else { indent + INDENT as isize };
@@ -170,4 +174,40 @@ impl<'a> Writer<'a> {
             Style::Literal => self.literal(s, indent),
         }
     }
+}
+
+/// U+0085 (NEL) is the one line break Go's JSON encoder leaves raw; when go-yaml v2 reads the
+/// JSON back it is a line break inside a double-quoted scalar and folds like one: spaces around
+/// it are dropped, one break becomes a space, `n` breaks become `n - 1` newlines.
+fn fold_next_lines(s: &str) -> Cow<'_, str> {
+    if !s.contains('\u{85}') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('\u{85}') {
+        out.push_str(rest[..at].trim_end_matches(' '));
+        let mut breaks = 0;
+        rest = &rest[at..];
+        loop {
+            let trimmed = rest.trim_start_matches(' ');
+            match trimmed.strip_prefix('\u{85}') {
+                Some(after) => {
+                    breaks += 1;
+                    rest = after;
+                }
+                None => {
+                    rest = trimmed;
+                    break;
+                }
+            }
+        }
+        if breaks == 1 {
+            out.push(' ');
+        } else {
+            (1..breaks).for_each(|_| out.push('\n'));
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
