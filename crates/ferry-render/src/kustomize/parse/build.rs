@@ -114,6 +114,9 @@ impl Builder<'_> {
                     return self.key(&text, style, kind, span);
                 }
                 let value = scalar::value(&text, style, kind).map_err(|m| Failure::at(span, m))?;
+                if let Value::String(s) = &value {
+                    reject_unprintable(s, span)?;
+                }
                 self.anchor(anchor, &value);
                 self.complete(value, span)?;
             }
@@ -177,6 +180,7 @@ impl Builder<'_> {
     }
 
     fn key(&mut self, text: &str, style: ScalarStyle, kind: TagKind, span: &Span) -> Result<(), Failure> {
+        reject_unprintable(text, span)?;
         let merge = scalar::is_merge_key(text, style, kind);
         if !merge {
             let value = scalar::value(text, style, kind).map_err(|m| Failure::at(span, m))?;
@@ -241,6 +245,17 @@ impl Builder<'_> {
         self.budget.charge(nodes, bytes, span)?;
         Ok(self.anchors[&id].value.clone())
     }
+}
+
+/// kustomize prints through JSON read back by go-yaml v2, whose reader refuses DEL, C1
+/// controls (other than NEL) and U+FFFE/U+FFFF that JSON leaves unescaped; such strings make
+/// kustomize fail, so they fail here, at their line.
+fn reject_unprintable(s: &str, span: &Span) -> Result<(), Failure> {
+    let refused = |c: char| matches!(c, '\u{7F}'..='\u{84}' | '\u{86}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}');
+    if s.chars().any(refused) {
+        return Err(Failure::at(span, "yaml: control characters are not allowed"));
+    }
+    Ok(())
 }
 
 /// What copying a value costs: nodes, scalar bytes, and nesting depth.

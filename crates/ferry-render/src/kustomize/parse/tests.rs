@@ -82,3 +82,10 @@ fn deep_nesting_is_refused() {
     let text = format!("{}1{}", "[".repeat(150), "]".repeat(150));
     assert!(parse_documents("r.yaml", &text).is_err());
 }
+
+#[test]
+fn characters_go_yaml_v2_refuses_are_errors() {
+    assert!(syntax_error("a: \"x\\x7fy\"\n").1.contains("control characters"));
+    assert!(syntax_error("a: \"x\\u0086y\"\n").1.contains("control characters"));
+    assert_eq!(values("a: \"x\\u0085y\\x01\"\n"), [json!({"a": "x\u{85}y\u{1}"})]);
+}
