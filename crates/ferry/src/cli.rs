@@ -46,6 +46,49 @@ pub enum Command {
     /// Health checks: evaluate one object as the sync engine would.
     #[command(subcommand)]
     Health(HealthCommand),
+    /// Build a kustomization and print it exactly as `kubectl kustomize DIR` does.
+    #[command(
+        after_help = "Examples:\n  ferry render overlays/prod\n  ferry render overlays/prod --reorder none -o prod.yaml\n  ferry render charts-app --enable-helm --helm-command /usr/local/bin/helm"
+    )]
+    Render(RenderArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The directory holding kustomization.yaml (or kustomization.yml, Kustomization).
+    pub dir: PathBuf,
+    /// Output order when the kustomization has no sortOptions.
+    #[arg(long, value_enum, default_value_t)]
+    pub reorder: ReorderArg,
+    /// Whether files may be read from outside each kustomization's directory.
+    #[arg(long, value_enum, default_value_t)]
+    pub load_restrictor: LoadRestrictorArg,
+    /// Inflate helmCharts with the Helm program.
+    #[arg(long)]
+    pub enable_helm: bool,
+    /// The Helm program (default: helm).
+    #[arg(long)]
+    pub helm_command: Option<String>,
+    /// Write the output to FILE instead of stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+/// `--reorder` values, as kustomize spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ReorderArg {
+    #[default]
+    Legacy,
+    None,
+}
+
+/// `--load-restrictor` values, as kustomize spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+#[clap(rename_all = "verbatim")]
+pub enum LoadRestrictorArg {
+    #[default]
+    LoadRestrictionsRootOnly,
+    LoadRestrictionsNone,
 }
 
 #[derive(Debug, Subcommand)]

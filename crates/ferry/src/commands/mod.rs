@@ -5,6 +5,7 @@ mod controller;
 mod health;
 mod localkube;
 mod output;
+mod render;
 mod up;
 
 use std::path::PathBuf;
@@ -53,6 +54,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::App(cmd) => app::run(&globals, cmd).await,
         Command::Controller(args) => controller::run(&globals, &args).await.map(|()| Exit::Success),
         Command::Health(cmd) => health::run(cmd),
+        Command::Render(args) => render::run(&args),
     }
 }
 

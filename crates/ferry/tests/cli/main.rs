@@ -8,3 +8,4 @@ mod harness;
 mod kube_rs;
 mod kubectl;
 mod lifecycle;
+mod render;
