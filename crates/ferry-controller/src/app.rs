@@ -63,7 +63,7 @@ impl Engine {
     ) -> Result<(Desired, Vec<Value>, String), EngineError> {
         let name = &app.metadata.name;
         let client = self.cluster_of(app).await?;
-        let desired = render(&self.git, app, &client, opts).await?;
+        let desired = render(&self.git, app, &client, opts, &self.render_settings).await?;
         let cache = self
             .cache(&client)
             .await
@@ -91,7 +91,7 @@ impl Engine {
     pub async fn manifests(&self, name: &str, revision: Option<String>) -> Result<Desired, EngineError> {
         let app = self.application(name)?.value.clone();
         let client = self.cluster_of(&app).await?;
-        render(&self.git, &app, &client, &RenderOptions { revision, fetch: true }).await
+        render(&self.git, &app, &client, &RenderOptions { revision, fetch: true }, &self.render_settings).await
     }
 
     /// Syncs an Application and records the outcome.

@@ -14,6 +14,7 @@ use ferry_store::Store;
 use tokio::sync::Mutex;
 
 use crate::error::EngineError;
+use crate::render::RenderSettings;
 
 /// Where the engine keeps its state and finds its configuration.
 #[derive(Debug, Clone)]
@@ -34,6 +35,8 @@ pub struct Engine {
     pub store: Store,
     /// Custom Lua health checks from `resource_customizations/` in the control folder.
     pub health_scripts: Arc<ferry_lua::HealthScripts>,
+    /// Kustomize/Helm settings from the control folder's `argocd-cm`.
+    pub render_settings: Arc<RenderSettings>,
     caches: Mutex<HashMap<String, Arc<LiveCache>>>,
 }
 
@@ -46,6 +49,17 @@ impl std::fmt::Debug for Engine {
 /// The folder of custom health checks in a control folder (Argo CD's layout:
 /// `<group>/<Kind>/health.lua`).
 pub const CUSTOMIZATIONS_DIR: &str = "resource_customizations";
+
+/// Rendering settings from `argocd-cm` (`kustomize.buildOptions`, remote bases).
+fn render_settings(config: &Config, state_dir: &Path) -> Result<RenderSettings, EngineError> {
+    let mut settings = RenderSettings::from_argocd_cm(&config.settings)
+        .map_err(|message| EngineError::Refused { app: "*".into(), message: format!("argocd-cm: {message}") })?;
+    settings.remote_dir = state_dir.join("kustomize-remote");
+    let keys = ferry_render::sops::AgeKeys::from_env()
+        .map_err(|e| EngineError::Refused { app: "*".into(), message: format!("SOPS age keys: {e}") })?;
+    settings.age_keys = (!keys.is_empty()).then(|| Arc::new(keys));
+    Ok(settings)
+}
 
 /// Custom health checks: an `argocd-cm` ConfigMap's `resource.customizations` in the control
 /// folder, overridden by scripts in `resource_customizations/`.
@@ -88,13 +102,25 @@ impl Engine {
         let health_scripts = Arc::new(load_health_scripts(&options.config_dir, &config.argocd_cm)?);
         let clusters = Clusters::load(options.kubeconfig.as_deref())
             .map_err(|source| EngineError::Cluster { app: "*".into(), source: source.into() })?;
+        let render_settings = Arc::new(render_settings(&config, &options.state_dir)?);
         let store = Store::open(&options.state_dir.join("ferry.db")).await?;
-        Ok(Engine { options, config, git, clusters, store, health_scripts, caches: Mutex::new(HashMap::new()) })
+        Ok(Engine {
+            options,
+            config,
+            git,
+            clusters,
+            store,
+            health_scripts,
+            render_settings,
+            caches: Mutex::new(HashMap::new()),
+        })
     }
 
     /// Re-reads the control folder (new, changed or removed Applications).
     pub fn reload(&mut self) -> Result<(), EngineError> {
-        self.config = ferry_api::load_dir(&self.options.config_dir)?;
+        let config = ferry_api::load_dir(&self.options.config_dir)?;
+        self.render_settings = Arc::new(render_settings(&config, &self.options.state_dir)?);
+        self.config = config;
         Ok(())
     }
 

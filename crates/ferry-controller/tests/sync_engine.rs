@@ -358,3 +358,68 @@ async fn applications_can_come_from_a_control_repository() {
     let report = engine.sync("guestbook", &SyncRequest::default(), &quiet).await.unwrap();
     assert_eq!(report.outcome.phase, Phase::Succeeded, "{}", report.outcome.message);
 }
+
+/// An object of the `demo` namespace, or `None`.
+async fn get_in(engine: &Engine, app: &str, api_version: &str, kind: &str, name: &str) -> Option<Value> {
+    let app = engine.application(app).unwrap().value.clone();
+    let client = engine.cluster_of(&app).await.unwrap();
+    let obj =
+        serde_json::json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": name, "namespace": "demo"}});
+    client.get(&obj).await.unwrap()
+}
+
+const KUSTOMIZE_BASE: &str = r#"resources: [deployment.yaml]
+configMapGenerator:
+- name: web-config
+  literals: [GREETING=hello]
+"#;
+
+const KUSTOMIZE_DEPLOYMENT: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.0
+        envFrom: [{configMapRef: {name: web-config}}]
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kustomize_overlay_is_built_natively_with_argo_cd_overrides() {
+    let w = World::new().await;
+    w.commit(
+        &[
+            ("base/kustomization.yaml", KUSTOMIZE_BASE),
+            ("base/deployment.yaml", KUSTOMIZE_DEPLOYMENT),
+            (
+                "overlays/dev/kustomization.yaml",
+                "resources: [../../base, ns.yaml]\nnamePrefix: dev-\ncommonLabels: {env: dev}\n",
+            ),
+            ("overlays/dev/ns.yaml", NAMESPACE),
+        ],
+        &[],
+    );
+    let kustomize = "    kustomize:\n      images: ['nginx:1.27']\n      commonAnnotations: {owner: '${ARGOCD_APP_NAME}'}\n      commonAnnotationsEnvsubst: true\n";
+    let text = format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: web}}\nspec:\n  source:\n    repoURL: '{}'\n    path: overlays/dev\n    targetRevision: main\n{kustomize}  destination: {{name: dev, namespace: demo}}\n",
+        w.repo.display()
+    );
+    std::fs::write(w.dir.path().join("control/web.yaml"), text).unwrap();
+    let engine = w.engine().await;
+    let report = engine.sync("web", &SyncRequest::default(), &quiet).await.unwrap();
+    assert_eq!(report.outcome.phase, Phase::Succeeded, "{}", report.outcome.message);
+
+    let d = get_in(&engine, "web", "apps/v1", "Deployment", "dev-web").await.expect("the prefixed Deployment");
+    let container = &d["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["image"], "nginx:1.27", "Argo CD's image override");
+    assert_eq!(d["metadata"]["labels"]["env"], "dev");
+    assert_eq!(d["metadata"]["annotations"]["owner"], "web", "envsubst of ARGOCD_APP_NAME");
+    let config = container["envFrom"][0]["configMapRef"]["name"].as_str().unwrap().to_owned();
+    assert!(config.starts_with("dev-web-config-") && config.len() == "dev-web-config-".len() + 10, "{config}");
+    let cm = get_in(&engine, "web", "v1", "ConfigMap", &config).await.expect("the generated ConfigMap, hash-named");
+    assert_eq!(cm["data"]["GREETING"], "hello");
+}

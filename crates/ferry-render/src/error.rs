@@ -38,4 +38,7 @@ pub enum RenderError {
     /// A Helm chart that cannot be rendered.
     #[error(transparent)]
     Helm(#[from] crate::helm::HelmError),
+    /// A SOPS-encrypted file that cannot be decrypted (no key, tampered, MAC mismatch).
+    #[error(transparent)]
+    Sops(#[from] crate::sops::SopsError),
 }

@@ -1,6 +1,16 @@
-//! The desired state of an Application: its sources fetched and resolved to commits, their
-//! directories rendered, namespaces defaulted to the destination's, and every object stamped
-//! with Ferry's tracking label and annotation.
+//! The desired state of an Application: its sources fetched and resolved to commits, rendered
+//! (plain directory, Kustomize or Helm, picked as Argo CD picks them), namespaces defaulted to
+//! the destination's, and every object stamped with Ferry's tracking label and annotation.
+
+mod helm;
+mod kind;
+mod kustomize;
+mod kustomize_overrides;
+mod remote_bases;
+mod settings;
+
+pub use kind::SourceKind;
+pub use settings::RenderSettings;
 
 use std::sync::Arc;
 
@@ -42,12 +52,13 @@ pub async fn render(
     app: &Application,
     cluster: &ClusterClient,
     opts: &RenderOptions,
+    settings: &Arc<RenderSettings>,
 ) -> Result<Desired, EngineError> {
     let name = app.metadata.name.clone();
     let mut revisions = Vec::new();
     let mut objects = Vec::new();
     for source in app.spec.all_sources() {
-        let (commit, rendered) = render_source(git, &name, source, opts).await?;
+        let (commit, rendered) = render_source(git, app, source, opts, settings).await?;
         revisions.push(commit.to_hex());
         objects.extend(rendered);
     }
@@ -69,34 +80,62 @@ pub async fn render(
 
 async fn render_source(
     git: &Arc<GitCache>,
-    app: &str,
+    app: &Application,
     source: &Source,
     opts: &RenderOptions,
+    settings: &Arc<RenderSettings>,
 ) -> Result<(CommitId, Vec<Value>), EngineError> {
     let git = git.clone();
     let source = source.clone();
     let revision = opts.revision.clone().unwrap_or_else(|| source.target_revision.clone());
     let fetch = opts.fetch;
-    let app_name = app.to_string();
-    let read = tokio::task::spawn_blocking(move || {
+    let app = app.clone();
+    let settings = settings.clone();
+    tokio::task::spawn_blocking(move || {
+        let app_name = app.metadata.name.clone();
+        let source_error =
+            |source: ferry_source::SourceError| EngineError::Source { app: app_name.clone(), source: source.into() };
         if fetch || git.resolve(&source.repo_url, &revision).is_err() {
-            git.fetch(&source.repo_url)?;
+            git.fetch(&source.repo_url).map_err(source_error)?;
         }
-        let commit = git.resolve(&source.repo_url, &revision)?;
-        let tree = git.read_tree(&source.repo_url, commit, &source.path)?;
-        Ok::<_, ferry_source::SourceError>((commit, tree, source))
+        let commit = git.resolve(&source.repo_url, &revision).map_err(source_error)?;
+        let tree = git.read_tree(&source.repo_url, commit, &source.path).map_err(source_error)?;
+        let mut files = source_files(tree);
+        let kind = SourceKind::of(&source, &files);
+        if kind != SourceKind::Directory && !source.path.is_empty() && source.path != "." {
+            // Kustomize bases and Helm values files may live elsewhere in the repository.
+            files = source_files(git.read_tree(&source.repo_url, commit, "").map_err(source_error)?);
+        }
+        decrypt(&mut files, settings.age_keys.as_deref())
+            .map_err(|source| EngineError::Render { app: app_name.clone(), source: source.into() })?;
+        let ctx = kind::Context { app: &app, source: &source, commit, settings: &settings, git: &git };
+        let rendered = kind
+            .render(&ctx, &files)
+            .map_err(|source| EngineError::Render { app: app_name.clone(), source: source.into() })?;
+        Ok((commit, rendered))
     })
     .await
-    .map_err(|e| EngineError::Join(e.to_string()))?;
-    let (commit, tree, source) =
-        read.map_err(|source| EngineError::Source { app: app_name.clone(), source: source.into() })?;
-    let files: Vec<ferry_render::SourceFile> =
-        tree.files.into_iter().map(|f| ferry_render::SourceFile { path: f.path, contents: f.contents }).collect();
-    let dir = source.directory.clone().unwrap_or_default();
-    let options = ferry_render::DirectoryOptions { recurse: dir.recurse, include: dir.include, exclude: dir.exclude };
-    let rendered = ferry_render::render_directory(&files, &source.path, &options)
-        .map_err(|source| EngineError::Render { app: app_name, source: source.into() })?;
-    Ok((commit, rendered.into_iter().map(|r| r.object).collect()))
+    .map_err(|e| EngineError::Join(e.to_string()))?
+}
+
+/// SOPS-encrypted files (manifests, generator inputs, Helm values) are decrypted in memory
+/// before any renderer reads them; an encrypted file that cannot be decrypted fails the render.
+fn decrypt(
+    files: &mut [ferry_render::SourceFile],
+    keys: Option<&ferry_render::sops::AgeKeys>,
+) -> Result<(), ferry_render::RenderError> {
+    for file in files {
+        if ferry_render::sops::is_encrypted(&file.path, &file.contents) {
+            let none = ferry_render::sops::AgeKeys::default();
+            let plain = ferry_render::sops::decrypt(&file.path, &file.contents, keys.unwrap_or(&none))?;
+            file.contents = plain.to_vec();
+        }
+    }
+    Ok(())
+}
+
+fn source_files(tree: ferry_source::SourceTree) -> Vec<ferry_render::SourceFile> {
+    tree.files.into_iter().map(|f| ferry_render::SourceFile { path: f.path, contents: f.contents }).collect()
 }
 
 /// Scopes declared by CRDs in the same desired set (their kinds may not be served yet).
