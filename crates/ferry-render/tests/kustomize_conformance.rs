@@ -159,7 +159,7 @@ fn symlink_escaping_the_root_is_refused() {
 fn yaml_alias_bomb_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("kustomization.yaml"), "resources: [bomb.yaml]\n").unwrap();
-    let mut lines = vec![format!("a: &a [{}]", vec!["\"xxxxxxxx\""; 9].join(","))];
+    let mut lines = vec![format!("a: &a [{}]", ["\"xxxxxxxx\""; 9].join(","))];
     let names = ["b", "c", "d", "e", "f", "g", "h", "i", "j"];
     let mut prev = "a";
     for n in names {
@@ -170,4 +170,66 @@ fn yaml_alias_bomb_is_refused() {
     std::fs::write(dir.path().join("bomb.yaml"), bomb).unwrap();
     let err = ferry(dir.path(), &BuildOptions::default()).unwrap_err();
     assert!(err.contains("bomb.yaml"), "{err}");
+}
+
+/// Fetches with the `git` program: a clone of the repository at the reference.
+struct GitFetcher {
+    into: PathBuf,
+}
+
+impl kustomize::RemoteFetcher for GitFetcher {
+    fn fetch(&self, repo_url: &str, reference: Option<&str>) -> Result<PathBuf, String> {
+        let dir = self.into.join("checkout");
+        let mut clone = Command::new("git");
+        clone.args(["clone", "--quiet"]);
+        if let Some(r) = reference {
+            clone.args(["--branch", r]);
+        }
+        let out = clone.arg(repo_url).arg(&dir).output().map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        Ok(dir)
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A remote base (`file://` Git repository at a tag) is fetched through the build's
+/// RemoteFetcher and renders as the same base read locally does in kubectl kustomize.
+#[test]
+fn remote_base_is_fetched_through_the_fetcher() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join("base")).unwrap();
+    std::fs::write(repo.join("base/cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: remote\n").unwrap();
+    std::fs::write(repo.join("base/kustomization.yaml"), "resources: [cm.yaml]\ncommonLabels:\n  from: repo\n")
+        .unwrap();
+    git(&repo, &["init", "--quiet"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "--quiet", "-m", "base"]);
+    git(&repo, &["tag", "v1"]);
+    let overlay = tmp.path().join("overlay");
+    std::fs::create_dir_all(&overlay).unwrap();
+    let url = format!("file://{}//base?ref=v1", repo.display());
+    std::fs::write(overlay.join("kustomization.yaml"), format!("resources:\n- {url}\nnamePrefix: o-\n")).unwrap();
+    let local = tmp.path().join("local");
+    std::fs::create_dir_all(&local).unwrap();
+    std::fs::write(local.join("kustomization.yaml"), "resources:\n- ../repo/base\nnamePrefix: o-\n").unwrap();
+
+    let fetcher = GitFetcher { into: tmp.path().join("fetched") };
+    let opts = BuildOptions { remote: Some(&fetcher), ..BuildOptions::default() };
+    let got = ferry(&overlay, &opts).unwrap();
+    assert_eq!(got, oracle(&local, &[]).unwrap());
+    assert!(got.contains("name: o-remote") && got.contains("from: repo"), "{got}");
+    let refused = ferry(&overlay, &BuildOptions::default()).unwrap_err();
+    assert!(refused.contains("remote bases are disabled"), "{refused}");
 }
