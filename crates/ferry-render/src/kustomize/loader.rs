@@ -43,7 +43,8 @@ pub trait Loader {
 
 /// Joins `rel` onto `dir` and normalises `.` and `..`; `None` when the result leaves the root.
 pub fn normalize(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if rel.starts_with('/') { Vec::new() } else { dir.split('/').collect() };
+    let mut parts: Vec<&str> =
+        if rel.starts_with('/') { Vec::new() } else { dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect() };
     for part in rel.split('/') {
         match part {
             "" | "." => {}
@@ -53,7 +54,6 @@ pub fn normalize(dir: &str, rel: &str) -> Option<String> {
             p => parts.push(p),
         }
     }
-    parts.retain(|p| !p.is_empty() && *p != ".");
     Some(parts.join("/"))
 }
 
@@ -229,4 +229,24 @@ impl KustDir<'_> {
 /// Whether the loader-relative `path` is `dir` or below it.
 pub fn is_within(path: &str, dir: &str) -> bool {
     dir.is_empty() || path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn normalize_joins_and_refuses_leaving_the_root() {
+        assert_eq!(normalize("a/b", "c/./d"), Some("a/b/c/d".to_owned()));
+        assert_eq!(normalize("a/b", "../c"), Some("a/c".to_owned()));
+        assert_eq!(normalize("a", ".."), Some(String::new()));
+        assert_eq!(normalize("", "x/../y"), Some("y".to_owned()));
+        assert_eq!(normalize("a", "/x/y"), Some("x/y".to_owned()));
+        // `..` above the loader's root is refused, from the root itself too.
+        assert_eq!(normalize("", "../x"), None);
+        assert_eq!(normalize("", ".."), None);
+        assert_eq!(normalize("a", "../../x"), None);
+        assert_eq!(normalize("/", "../x"), None);
+        assert_eq!(normalize("", "/../x"), None);
+    }
 }
