@@ -458,11 +458,13 @@ fn ferry_up_starts_clusters_demo_applications_and_the_controller() {
     crate::harness::wait_until("every demo application synced", || {
         let apps = list(());
         let items = apps.as_array().unwrap();
-        items.len() == 4 && items.iter().all(|a| a["sync"] == "Synced")
+        items.len() == 7 && items.iter().all(|a| a["sync"] == "Synced")
     });
     let apps = list(());
     let lua = apps.as_array().unwrap().iter().find(|a| a["name"] == "lua-health").unwrap().clone();
     assert_eq!(lua["health"], "Suspended", "health from the demo's Lua check");
+    let prod = apps.as_array().unwrap().iter().find(|a| a["name"] == "kustomize-guestbook-prod").unwrap().clone();
+    assert_eq!(prod["cluster"], "prod", "the prod overlay goes to the prod cluster: {prod}");
     let _ = Command::new("kill").args(["-TERM", &guard.0.id().to_string()]).status();
     crate::harness::wait_until("ferry up stops on SIGTERM", || matches!(guard.0.try_wait(), Ok(Some(_))));
     assert!(dir.path().join("localkube.json").exists(), "cluster state saved");

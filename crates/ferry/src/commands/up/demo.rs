@@ -1,6 +1,7 @@
 //! The demo `ferry up` starts with: a Git repository of manifests laid out like the public
-//! argocd-example-apps (guestbook, sync-waves, pre-post-sync, plus lua-health) and a control folder of
-//! Applications pointing at it. Both are created once and never overwritten, so a user's own
+//! argocd-example-apps (guestbook, sync-waves, pre-post-sync, plus lua-health, and
+//! kustomize-guestbook with a base and dev/staging/prod overlays, one Application per cluster)
+//! and a control folder of Applications pointing at it. Both are created once and never overwritten, so a user's own
 //! commits and edits survive restarts.
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,30 @@ const REPO_FILES: &[(&str, &str)] = &[
     ("pre-post-sync/app.yaml", include_str!("../../../demo/repo/pre-post-sync/app.yaml")),
     ("pre-post-sync/post-sync-job.yaml", include_str!("../../../demo/repo/pre-post-sync/post-sync-job.yaml")),
     ("lua-health/report.yaml", include_str!("../../../demo/repo/lua-health/report.yaml")),
+    (
+        "kustomize-guestbook/base/kustomization.yaml",
+        include_str!("../../../demo/repo/kustomize-guestbook/base/kustomization.yaml"),
+    ),
+    (
+        "kustomize-guestbook/base/guestbook-ui-deployment.yaml",
+        include_str!("../../../demo/repo/kustomize-guestbook/base/guestbook-ui-deployment.yaml"),
+    ),
+    (
+        "kustomize-guestbook/base/guestbook-ui-svc.yaml",
+        include_str!("../../../demo/repo/kustomize-guestbook/base/guestbook-ui-svc.yaml"),
+    ),
+    (
+        "kustomize-guestbook/overlays/dev/kustomization.yaml",
+        include_str!("../../../demo/repo/kustomize-guestbook/overlays/dev/kustomization.yaml"),
+    ),
+    (
+        "kustomize-guestbook/overlays/staging/kustomization.yaml",
+        include_str!("../../../demo/repo/kustomize-guestbook/overlays/staging/kustomization.yaml"),
+    ),
+    (
+        "kustomize-guestbook/overlays/prod/kustomization.yaml",
+        include_str!("../../../demo/repo/kustomize-guestbook/overlays/prod/kustomization.yaml"),
+    ),
 ];
 
 const CONTROL_FILES: &[(&str, &str)] = &[
@@ -26,6 +51,9 @@ const CONTROL_FILES: &[(&str, &str)] = &[
     ("sync-waves.yaml", include_str!("../../../demo/control/sync-waves.yaml")),
     ("pre-post-sync.yaml", include_str!("../../../demo/control/pre-post-sync.yaml")),
     ("lua-health.yaml", include_str!("../../../demo/control/lua-health.yaml")),
+    ("kustomize-guestbook-dev.yaml", include_str!("../../../demo/control/kustomize-guestbook-dev.yaml")),
+    ("kustomize-guestbook-staging.yaml", include_str!("../../../demo/control/kustomize-guestbook-staging.yaml")),
+    ("kustomize-guestbook-prod.yaml", include_str!("../../../demo/control/kustomize-guestbook-prod.yaml")),
     (
         "resource_customizations/batch/CronJob/health.lua",
         include_str!("../../../demo/control/resource_customizations/batch/CronJob/health.lua"),
