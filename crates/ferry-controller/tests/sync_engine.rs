@@ -465,6 +465,10 @@ async fn a_helm_chart_in_git_is_rendered_with_argo_cd_values_and_hooks() {
             ("charts/web/templates/hook.yaml", CHART_HOOK),
             ("env/prod-values.yaml", "image: {tag: \"1.27\"}\n"),
             ("ns/ns.yaml", NAMESPACE),
+            ("with-chart/kustomization.yaml", "helmCharts:\n- {name: web, releaseName: kc, namespace: demo}\n"),
+            ("with-chart/charts/web/Chart.yaml", CHART),
+            ("with-chart/charts/web/values.yaml", CHART_VALUES),
+            ("with-chart/charts/web/templates/deployment.yaml", CHART_DEPLOYMENT),
         ],
         &[],
     );
@@ -489,6 +493,13 @@ async fn a_helm_chart_in_git_is_rendered_with_argo_cd_values_and_hooks() {
     let d = get_in(&engine, "web", "apps/v1", "Deployment", "shop-web").await.expect("the release's Deployment");
     assert_eq!(d["spec"]["template"]["spec"]["containers"][0]["image"], "nginx:1.27", "values file wins over defaults");
     assert_eq!(d["spec"]["replicas"], 2, "parameters win over values files");
+    // Kustomize `helmCharts` in a Git source go through the same helm program.
+    w.application("kc", "with-chart", "");
+    let engine = w.engine().await;
+    let kc = engine.sync("kc", &SyncRequest::default(), &quiet).await.unwrap();
+    assert_eq!(kc.outcome.phase, Phase::Succeeded, "{}", kc.outcome.message);
+    assert!(get_in(&engine, "kc", "apps/v1", "Deployment", "kc-web").await.is_some(), "the inflated chart");
+
     let hook = report.outcome.resources.iter().find(|r| r.name == "shop-pre-install").expect("the hook ran");
     assert_eq!(hook.action, "hook", "helm.sh/hook: pre-install runs as a PreSync hook: {hook:?}");
     let first = &report.outcome.resources[0];

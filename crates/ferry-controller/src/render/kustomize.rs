@@ -1,7 +1,7 @@
 //! Kustomize sources: the native Kustomize builds the source path from the repository's files,
 //! after Argo CD's `source.kustomize` overrides are written into its kustomization.
 
-use ferry_render::kustomize::{self, BuildOptions, KustomizeError, MemLoader, RemoteFetcher};
+use ferry_render::kustomize::{self, BuildOptions, FsLoader, KustomizeError, MemLoader, RemoteFetcher};
 use ferry_render::{RenderError, SourceFile};
 use serde_json::Value;
 
@@ -30,8 +30,28 @@ pub fn render(ctx: &Context<'_>, files: &[SourceFile]) -> Result<Vec<Value>, Ren
     };
     let fetcher = GitRemoteFetcher { git: ctx.git.clone(), dir: settings.remote_dir.clone() };
     let options = BuildOptions { remote: settings.remote_bases.then_some(&fetcher as &dyn RemoteFetcher), ..options };
+    if settings.enable_helm {
+        // `helmCharts` hand the chart directory to `helm`, which reads it from disk: the
+        // repository's files are written to a private directory that is the loader's root.
+        let checkout = materialize(files)?;
+        return Ok(kustomize::build(&FsLoader::new(checkout.path()), &dir, &options)?);
+    }
     let loader = MemLoader { files };
     Ok(kustomize::build(&loader, &dir, &options)?)
+}
+
+/// The files written under a new temporary directory (removed when dropped).
+fn materialize(files: &[SourceFile]) -> Result<tempfile::TempDir, RenderError> {
+    let io = |e: std::io::Error| KustomizeError::Io { path: "(temporary checkout)".to_owned(), message: e.to_string() };
+    let dir = tempfile::Builder::new().prefix("ferry-kustomize-").tempdir().map_err(io)?;
+    for file in files {
+        let path = dir.path().join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::write(&path, &file.contents).map_err(io)?;
+    }
+    Ok(dir)
 }
 
 /// Rewrites the top-level kustomization with Argo CD's overrides.
