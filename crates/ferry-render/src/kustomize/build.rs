@@ -103,9 +103,17 @@ pub(crate) fn run(loader: &dyn Loader, dir: &str, opts: &BuildOptions) -> Result
     generate::apply_hash_suffixes(&mut res)?;
     name_reference::fix(&mut res, &acc.config.name_reference, &file)?;
     vars::resolve(&mut res, &acc.vars, &acc.config.var_reference, &file)?;
+    res.retain(|r| !is_local_config(&r.obj));
     order(&mut res, &k, opts, &file)?;
     build_metadata::finish(&mut res, &k.build_metadata, &file)?;
     Ok(res)
+}
+
+/// Whether `obj` is annotated `config.kubernetes.io/local-config` (with any value but `false`):
+/// kept through the build (it may be patched, renamed and referred to) but not printed.
+fn is_local_config(obj: &serde_json::Value) -> bool {
+    let value = obj.pointer("/metadata/annotations").and_then(|a| a.get("config.kubernetes.io/local-config"));
+    value.is_some_and(|v| v.as_str() != Some("false"))
 }
 
 /// The top-level kustomization's `sortOptions`, else `--reorder`.
@@ -221,3 +229,7 @@ impl Builder<'_> {
         Ok(config)
     }
 }
+
+#[cfg(test)]
+#[path = "build_tests.rs"]
+mod tests;

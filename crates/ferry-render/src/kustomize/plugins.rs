@@ -245,12 +245,13 @@ pub(crate) fn generate(
     }
 }
 
-/// A generator config's fields with `metadata.name`/`metadata.namespace` as `name`/`namespace`.
+/// A generator config's fields with `metadata.name`/`metadata.namespace` as `name`/`namespace`;
+/// kustomize reads plugin configs leniently, so fields it does not know are dropped.
 fn generator_fields(config: &PluginConfig) -> Value {
+    const KNOWN: [&str; 7] = ["behavior", "literals", "files", "envs", "env", "options", "type"];
     let mut fields = config.obj.as_object().cloned().unwrap_or_default();
     let meta = fields.remove("metadata");
-    fields.remove("apiVersion");
-    fields.remove("kind");
+    fields.retain(|key, _| KNOWN.contains(&key.as_str()));
     for key in ["name", "namespace"] {
         if let Some(v) = meta.as_ref().and_then(|m| m.get(key)) {
             fields.insert(key.to_owned(), v.clone());

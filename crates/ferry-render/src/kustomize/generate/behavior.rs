@@ -95,6 +95,8 @@ fn combine(new: Resource, old: &Resource, merge_data: bool) -> Resource {
         obj: Value::Object(obj),
         origin,
         previous: old.previous.clone(),
+        prefixes: old.prefixes.clone(),
+        suffixes: old.suffixes.clone(),
         needs_hash: old.needs_hash && new.needs_hash,
         behavior: old.behavior,
     }

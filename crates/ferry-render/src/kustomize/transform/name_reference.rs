@@ -10,7 +10,8 @@
 //! namespace; a cluster-scoped referrer may refer to anything; a RoleBinding also to objects in
 //! its ServiceAccount subjects' namespaces). For `roleRef/name` the roleRef's `apiGroup` and
 //! `kind` must match too. One candidate, or several with the same new name, is the referral;
-//! several with different names is an error.
+//! otherwise those among them with the referrer's name prefixes and suffixes (kustomize's
+//! `prefixSuffixEquals`); several with different names is an error.
 
 use std::collections::BTreeSet;
 
@@ -18,6 +19,7 @@ use serde_json::Value;
 
 use super::super::config::NameBackRef;
 use super::super::fieldspec::{self, Create, FieldSpec, Gvk};
+use super::super::resource::same_ending;
 use super::super::{KustomizeError, ResId, ResMap, Resource};
 use super::scope::{effective_namespace, gvk_is_cluster_scoped};
 
@@ -27,19 +29,33 @@ struct Candidate {
     current: ResId,
     original: ResId,
     previous: Vec<ResId>,
+    prefixes: Vec<String>,
+    suffixes: Vec<String>,
 }
 
 impl Candidate {
     fn of(r: &Resource) -> Candidate {
         let current = r.id();
         let original = r.previous.first().cloned().unwrap_or_else(|| current.clone());
-        Candidate { current, original, previous: r.previous.clone() }
+        Candidate {
+            current,
+            original,
+            previous: r.previous.clone(),
+            prefixes: r.prefixes.clone(),
+            suffixes: r.suffixes.clone(),
+        }
+    }
+
+    /// kustomize's `PrefixesSuffixesEquals`.
+    fn same_affixes(&self, other: &Candidate) -> bool {
+        same_ending(&self.prefixes, &other.prefixes) && same_ending(&self.suffixes, &other.suffixes)
     }
 }
 
 /// The referrer being fixed and the back reference being applied.
 struct Referral<'a> {
     referrer: &'a ResId,
+    referrer_affixes: &'a Candidate,
     target: &'a NameBackRef,
     path: &'a str,
     role_ref: Option<Gvk>,
@@ -59,6 +75,7 @@ pub fn fix(res: &mut ResMap, refs: &[NameBackRef], file: &str) -> Result<(), Kus
             for spec in target.field_specs.iter().filter(|s| s.selects(&original_gvk)) {
                 let referral = Referral {
                     referrer: &referrer_id,
+                    referrer_affixes: &all[i],
                     target,
                     path: &spec.path,
                     role_ref: if spec.path.ends_with("roleRef/name") { role_ref.clone() } else { None },
@@ -219,6 +236,11 @@ fn select<'c>(
                 || effective_namespace(id) == effective_namespace(referrer)
         })
         .collect();
+    if let [one] = picked.as_slice() {
+        return Ok(Some(&one.current));
+    }
+    // Several: those with the referrer's prefixes and suffixes.
+    let picked: Vec<&Candidate> = picked.into_iter().filter(|c| c.same_affixes(referral.referrer_affixes)).collect();
     match picked.as_slice() {
         [] => Ok(None),
         [one] => Ok(Some(&one.current)),

@@ -23,8 +23,16 @@ pub fn apply(res: &mut ResMap, prefix: &str, suffix: &str, fs: &[FieldSpec], fil
             if !spec.selects(&original) {
                 continue;
             }
-            if spec.path == "metadata/name" && (!prefix.is_empty() || !suffix.is_empty()) {
-                r.remember_id();
+            if spec.path == "metadata/name" {
+                if !prefix.is_empty() {
+                    r.prefixes.push(prefix.to_owned());
+                }
+                if !suffix.is_empty() {
+                    r.suffixes.push(suffix.to_owned());
+                }
+                if !prefix.is_empty() || !suffix.is_empty() {
+                    r.remember_id();
+                }
             }
             let mut set = |node: &mut Value| match scalar_text(node) {
                 Some(name) => {
