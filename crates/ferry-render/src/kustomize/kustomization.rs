@@ -339,7 +339,7 @@ fn fix_before_decoding(file: &str, value: &mut Value) -> Result<(), KustomizeErr
 
 /// The first document of a kustomization file (an empty file is an empty mapping).
 fn first_document(file: &str, text: &str) -> Result<Value, KustomizeError> {
-    let docs = super::parse::parse_documents(file, text)?;
+    let docs = super::parse::parse_kustomization_documents(file, text)?;
     Ok(docs.into_iter().next().map_or_else(|| Value::Object(Map::new()), |d| d.value))
 }
 

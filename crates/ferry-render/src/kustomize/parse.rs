@@ -30,8 +30,19 @@ pub struct ParsedDoc {
 /// `.inf`/`.nan` values and input beyond the parsing budget are [`KustomizeError::Syntax`]
 /// naming `file`, the line and the column.
 pub fn parse_documents(file: &str, text: &str) -> Result<Vec<ParsedDoc>, KustomizeError> {
+    parse_with(file, text, false)
+}
+
+/// [`parse_documents`] for a kustomization file, which kustomize reads with go-yaml v2: a key
+/// repeated in a mapping replaces the earlier value.
+pub fn parse_kustomization_documents(file: &str, text: &str) -> Result<Vec<ParsedDoc>, KustomizeError> {
+    parse_with(file, text, true)
+}
+
+fn parse_with(file: &str, text: &str, allow_duplicate_keys: bool) -> Result<Vec<ParsedDoc>, KustomizeError> {
     let text: Cow<'_, str> = if text.contains("\r\n") { Cow::Owned(text.replace("\r\n", "\n")) } else { text.into() };
     let mut budget = build::Budget::default();
+    budget.allow_duplicate_keys = allow_duplicate_keys;
     let mut docs = Vec::new();
     for chunk in split::split(file, &text)? {
         let found = build::documents(chunk.text, &mut budget).map_err(|f| KustomizeError::Syntax {

@@ -33,6 +33,9 @@ impl Failure {
 /// What has been produced so far in the file, alias copies included.
 #[derive(Default)]
 pub(super) struct Budget {
+    /// A repeated key replaces the earlier value (go-yaml v2, which reads kustomization files)
+    /// instead of being an error (v3, which reads resources).
+    pub allow_duplicate_keys: bool,
     nodes: usize,
     scalar_bytes: usize,
     aliases: usize,
@@ -190,7 +193,9 @@ impl Builder<'_> {
         }
         let line = span.start.line();
         if let Some(Frame::Map { key, lines, .. }) = self.stack.last_mut() {
-            if let Some(first) = lines.get(text) {
+            if let Some(first) = lines.get(text)
+                && !self.budget.allow_duplicate_keys
+            {
                 return Err(Failure::at(span, format!("mapping key {text:?} already defined at line {first}")));
             }
             lines.insert(text.to_owned(), line);

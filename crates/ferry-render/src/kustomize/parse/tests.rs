@@ -50,6 +50,12 @@ fn duplicate_keys_are_errors_with_both_lines() {
 }
 
 #[test]
+fn kustomization_files_take_the_last_of_repeated_keys() {
+    let docs = super::parse_kustomization_documents("k.yaml", "a: 1\nm:\n  x: 1\n  x: 2\na: 3\n").unwrap();
+    assert_eq!(docs[0].value, json!({"a": 3, "m": {"x": 2}}));
+}
+
+#[test]
 fn non_string_keys_and_infinities_are_errors() {
     assert!(syntax_error("a:\n  1: x\n").1.contains("not a string"));
     assert!(syntax_error("a: .inf\n").1.contains("unsupported value"));
