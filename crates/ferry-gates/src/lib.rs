@@ -1,0 +1,5 @@
+//! Ferry's gates: what every change must pass before it reaches a cluster.
+//!
+//! - `secrets`: a secret scanner that reads gitleaks configuration unchanged.
+//! - `policy`: Gatekeeper ConstraintTemplates and Constraints evaluated with a Rust Rego engine,
+//!   and `gator verify` suites.
