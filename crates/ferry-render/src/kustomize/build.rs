@@ -44,11 +44,17 @@ impl Accumulator {
     pub fn absorb(&mut self, other: Accumulator, file: &str) -> Result<(), KustomizeError> {
         self.append_all(other.res, file)?;
         self.config.merge_file(file, other.config)?;
-        self.merge_vars(other.vars, file)
+        self.add_vars(other.vars, file)
+    }
+
+    /// A kustomization's own vars: bound to the objects they name, then added.
+    pub fn merge_vars(&mut self, more: Vec<vars::Var>, file: &str) -> Result<(), KustomizeError> {
+        vars::bind(&mut self.res, &more, file)?;
+        self.add_vars(more, file)
     }
 
     /// Adds vars, refusing a name declared twice.
-    pub fn merge_vars(&mut self, more: Vec<vars::Var>, file: &str) -> Result<(), KustomizeError> {
+    fn add_vars(&mut self, more: Vec<vars::Var>, file: &str) -> Result<(), KustomizeError> {
         for var in more {
             if self.vars.iter().any(|v| v.name == var.name) {
                 return Err(KustomizeError::Invalid {

@@ -97,6 +97,7 @@ fn combine(new: Resource, old: &Resource, merge_data: bool) -> Resource {
         previous: old.previous.clone(),
         prefixes: old.prefixes.clone(),
         suffixes: old.suffixes.clone(),
+        var_names: old.var_names.clone(),
         needs_hash: old.needs_hash && new.needs_hash,
         behavior: old.behavior,
     }

@@ -1,9 +1,10 @@
 //! `vars:` (kustomize's legacy variables): `$(NAME)` in the varReference fields is replaced by
 //! a field of another object.
 //!
-//! A var names an object by `objref` (apiVersion or group/version, kind, name; any of its
-//! current or earlier ids) and a field by `fieldref.fieldpath` (default `metadata.name`). Each
-//! var must match exactly one object and that field must exist; var names must be unique.
+//! A var names an object by `objref` (apiVersion or group/version, kind, name, optionally
+//! namespace; matched against original ids when the kustomization declaring it is built, see
+//! [`bind`]) and a field by `fieldref.fieldpath` (default `metadata.name`). Each var must be
+//! bound to exactly one object and that field must exist; var names must be unique.
 //! Expansion follows Kubernetes' `$(VAR)` rules: `$$` is a literal `$`, an unknown `$(X)` stays
 //! as written. A field that is exactly one `$(VAR)` takes the referenced value's type (a port
 //! number stays a number).
@@ -14,7 +15,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::super::fieldspec::{self, Create, FieldSpec};
-use super::super::{KustomizeError, ResMap};
+use super::super::{KustomizeError, ResId, ResMap};
+use super::scope::{effective_namespace, gvk_is_cluster_scoped};
 
 /// One entry of `vars:`.
 #[derive(Debug, Deserialize, Clone, PartialEq, Eq)]
@@ -80,7 +82,48 @@ pub fn resolve(res: &mut ResMap, vars: &[Var], fs: &[FieldSpec], file: &str) -> 
     Ok(())
 }
 
-/// The value of each var.
+/// kustomize's `MergeVars`: each of a kustomization's own vars is bound to the one object its
+/// `objref` names by original id (namespace too when the objref has one or the kind is
+/// cluster-scoped); several matches are an error, none leaves the var unbound (an error when it
+/// is resolved). Vars of nested kustomizations were bound when those were built.
+pub fn bind(res: &mut ResMap, vars: &[Var], file: &str) -> Result<(), KustomizeError> {
+    for var in vars {
+        let (group, version) = var.objref.group_version();
+        let target = ResId {
+            group,
+            version,
+            kind: var.objref.kind.clone(),
+            name: var.objref.name.clone(),
+            namespace: var.objref.namespace.clone(),
+        };
+        let with_namespace =
+            !target.namespace.is_empty() || gvk_is_cluster_scoped(&target.group, &target.version, &target.kind);
+        let matched: Vec<usize> = (0..res.len())
+            .filter(|&i| {
+                let r = &res[i];
+                let original = r.previous.first().cloned().unwrap_or_else(|| r.id());
+                original.group == target.group
+                    && original.version == target.version
+                    && original.kind == target.kind
+                    && original.name == target.name
+                    && (!with_namespace || effective_namespace(&original) == effective_namespace(&target))
+            })
+            .collect();
+        match matched.as_slice() {
+            [] => {}
+            [one] => res[*one].var_names.push(var.name.clone()),
+            many => {
+                return Err(invalid(
+                    file,
+                    format!("found {} resId matches for var '{}' (unable to disambiguate)", many.len(), var.name),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The value of each var, read from the object it was bound to.
 fn values_of(res: &ResMap, vars: &[Var], file: &str) -> Result<BTreeMap<String, Value>, KustomizeError> {
     let mut seen = BTreeSet::new();
     let mut values = BTreeMap::new();
@@ -88,32 +131,11 @@ fn values_of(res: &ResMap, vars: &[Var], file: &str) -> Result<BTreeMap<String, 
         if !seen.insert(var.name.as_str()) {
             return Err(invalid(file, format!("var '{}' already encountered", var.name)));
         }
-        let (group, version) = var.objref.group_version();
-        let matched: Vec<_> = res
-            .iter()
-            .filter(|r| {
-                r.all_ids().any(|id| {
-                    id.group == group
-                        && id.version == version
-                        && id.kind == var.objref.kind
-                        && id.name == var.objref.name
-                })
-            })
-            .collect();
-        let found = match matched.as_slice() {
-            [one] => one,
-            [] => {
-                return Err(invalid(
-                    file,
-                    format!("var '{}' cannot be mapped to a field in the set of known resources", var.name),
-                ));
-            }
-            many => {
-                return Err(invalid(
-                    file,
-                    format!("found {} resId matches for var '{}' (unable to disambiguate)", many.len(), var.name),
-                ));
-            }
+        let Some(found) = res.iter().find(|r| r.var_names.contains(&var.name)) else {
+            return Err(invalid(
+                file,
+                format!("var '{}' cannot be mapped to a field in the set of known resources", var.name),
+            ));
         };
         let path = if var.fieldref.fieldpath.is_empty() { "metadata.name" } else { &var.fieldref.fieldpath };
         let value = field_value(&found.obj, path).ok_or_else(|| {

@@ -58,6 +58,7 @@ fn vars_match_kustomize_after_a_prefix() {
     let cfg = TransformerConfig::builtin();
     let mut res = oracle::resources(RESOURCES);
     prefix_suffix::apply(&mut res, "p-", "", &cfg.name_prefix, "kustomization.yaml").unwrap();
+    bind(&mut res, &vars(), "kustomization.yaml").unwrap();
     resolve(&mut res, &vars(), &cfg.var_reference, "kustomization.yaml").unwrap();
     oracle::assert_same(&res, &expected);
 }
@@ -67,12 +68,36 @@ fn unresolvable_and_duplicate_vars_are_errors() {
     let cfg = TransformerConfig::builtin();
     let mut bad = vars();
     bad[0].objref.name = "missing".into();
-    let err = resolve(&mut oracle::resources(RESOURCES), &bad, &cfg.var_reference, "k.yaml").unwrap_err();
+    let mut res = oracle::resources(RESOURCES);
+    bind(&mut res, &bad, "k.yaml").unwrap();
+    let err = resolve(&mut res, &bad, &cfg.var_reference, "k.yaml").unwrap_err();
     assert!(err.to_string().contains("cannot be mapped"), "{err}");
     let mut dup = vars();
     dup[1].name = "DB_HOST".into();
-    let err = resolve(&mut oracle::resources(RESOURCES), &dup, &cfg.var_reference, "k.yaml").unwrap_err();
+    let mut res = oracle::resources(RESOURCES);
+    bind(&mut res, &dup, "k.yaml").unwrap();
+    let err = resolve(&mut res, &dup, &cfg.var_reference, "k.yaml").unwrap_err();
     assert!(err.to_string().contains("already encountered"), "{err}");
+}
+
+/// Two Services named alike in two namespaces: ambiguous unless the objref names the namespace.
+#[test]
+fn vars_bind_by_namespace_when_the_objref_has_one() {
+    let yaml = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: a\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: b\n";
+    let objref = |ns: &str| ObjRef {
+        api_version: "v1".into(),
+        kind: "Service".into(),
+        name: "s".into(),
+        namespace: ns.into(),
+        ..ObjRef::default()
+    };
+    let var = |ns: &str| Var { name: format!("V{ns}"), objref: objref(ns), fieldref: FieldRef::default() };
+    let mut res = oracle::resources(yaml);
+    let err = bind(&mut res, &[var("")], "k.yaml").unwrap_err();
+    assert!(err.to_string().contains("unable to disambiguate"), "{err}");
+    bind(&mut res, &[var("b")], "k.yaml").unwrap();
+    assert!(res[0].var_names.is_empty());
+    assert_eq!(res[1].var_names, ["Vb"]);
 }
 
 #[test]
