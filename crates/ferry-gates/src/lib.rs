@@ -3,3 +3,4 @@
 //! - `secrets`: a secret scanner that reads gitleaks configuration unchanged.
 //! - `policy`: Gatekeeper ConstraintTemplates and Constraints evaluated with a Rust Rego engine,
 //!   and `gator verify` suites.
+pub mod secrets;

@@ -1,0 +1,253 @@
+//! Detection on one fragment of text: keyword prefilter, rule regexes, secret extraction,
+//! entropy, `gitleaks:allow`, allowlists — in gitleaks' order.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::allowlist::{Allowlist, Candidate};
+use super::config::Config;
+use super::entropy::shannon_entropy;
+use super::finding::Finding;
+use super::location::{locate, newline_indices};
+use super::rule::Rule;
+
+/// Text on a line that suppresses findings on it.
+pub const GITLEAKS_ALLOW: &str = "gitleaks:allow";
+
+/// The commit a Git fragment was added in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub sha: String,
+    pub author: String,
+    pub email: String,
+    /// RFC 3339 in UTC, as gitleaks writes it.
+    pub date: String,
+    pub message: String,
+}
+
+/// A piece of text to scan and where it came from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fragment<'a> {
+    pub raw: &'a str,
+    pub path: &'a str,
+    pub symlink: &'a str,
+    pub commit: Option<&'a CommitInfo>,
+    /// Added to the 0-based line of a match: the hunk's first line in Git, 1 for files.
+    pub start_line: usize,
+}
+
+/// Rules plus the keyword automaton that picks which of them run.
+#[derive(Debug)]
+pub(crate) struct Detector {
+    config: Config,
+    prefilter: Option<AhoCorasick>,
+    /// For each keyword (automaton pattern), the rules that name it.
+    keyword_rules: Vec<Vec<usize>>,
+    /// Rules without keywords: they always run.
+    unfiltered: Vec<usize>,
+}
+
+impl Detector {
+    pub fn new(config: Config) -> Detector {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut unfiltered = Vec::new();
+        for (index, rule) in config.rules.iter().enumerate().filter(|(_, r)| !r.skip_report) {
+            if rule.keywords.is_empty() {
+                unfiltered.push(index);
+            }
+            for keyword in &rule.keywords {
+                match keywords.iter().position(|k| k == keyword) {
+                    Some(k) => keyword_rules[k].push(index),
+                    None => {
+                        keywords.push(keyword.clone());
+                        keyword_rules.push(vec![index]);
+                    }
+                }
+            }
+        }
+        // Keywords are plain strings, so building the automaton cannot fail for valid input;
+        // if it ever does, every keyword rule simply runs (slower, same result).
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&keywords)
+            .ok()
+            .filter(|_| !keywords.is_empty());
+        if prefilter.is_none() {
+            unfiltered.extend(keyword_rules.iter().flatten().copied());
+            unfiltered.sort_unstable();
+            unfiltered.dedup();
+        }
+        Detector { config, prefilter, keyword_rules, unfiltered }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// All findings in a fragment (not yet suppressed by `.gitleaksignore` or a baseline);
+    /// `honour_inline_allow`: lines containing `gitleaks:allow` are skipped.
+    pub fn detect(&self, fragment: &Fragment<'_>, honour_inline_allow: bool) -> Vec<Finding> {
+        let commit = fragment.commit.map(|c| c.sha.as_str()).unwrap_or_default();
+        if self.config.allowlists.iter().any(|a| a.allows_commit_or_path(commit, fragment.path)) {
+            return Vec::new();
+        }
+        let newlines = newline_indices(fragment.raw);
+        let mut findings = Vec::new();
+        for index in self.active_rules(fragment.raw) {
+            let rule = &self.config.rules[index];
+            findings.extend(self.detect_rule(fragment, &newlines, rule, honour_inline_allow));
+        }
+        drop_generic_duplicates(findings)
+    }
+
+    /// Rules whose keywords occur in `raw` (case-insensitively), plus those without keywords.
+    fn active_rules(&self, raw: &str) -> Vec<usize> {
+        let mut active = vec![false; self.config.rules.len()];
+        for &i in &self.unfiltered {
+            active[i] = true;
+        }
+        if let Some(prefilter) = &self.prefilter {
+            for m in prefilter.find_overlapping_iter(raw) {
+                for &i in &self.keyword_rules[m.pattern().as_usize()] {
+                    active[i] = true;
+                }
+            }
+        }
+        active.iter().enumerate().filter(|(_, on)| **on).map(|(i, _)| i).collect()
+    }
+
+    fn detect_rule(
+        &self,
+        fragment: &Fragment<'_>,
+        newlines: &[usize],
+        rule: &Rule,
+        inline_allow: bool,
+    ) -> Vec<Finding> {
+        let commit = fragment.commit.map(|c| c.sha.as_str()).unwrap_or_default();
+        if rule.allowlists.iter().any(|a| a.allows_commit_or_path(commit, fragment.path)) {
+            return Vec::new();
+        }
+        if let Some(path_re) = &rule.path {
+            let path_matches = path_re.is_match(fragment.path);
+            if rule.regex.is_none() && path_matches {
+                return vec![path_finding(fragment, rule)];
+            }
+            if !path_matches {
+                return Vec::new();
+            }
+        }
+        let Some(regex) = &rule.regex else { return Vec::new() };
+        let mut findings = Vec::new();
+        for m in regex.find_iter(fragment.raw) {
+            let span = (m.start(), m.end());
+            if let Some(finding) = self.finding_for(fragment, newlines, rule, span, inline_allow) {
+                findings.push(finding);
+            }
+        }
+        findings
+    }
+
+    /// Builds and checks one candidate; `None` when it is allowed or too low in entropy.
+    fn finding_for(
+        &self,
+        fragment: &Fragment<'_>,
+        newlines: &[usize],
+        rule: &Rule,
+        (start, end): (usize, usize),
+        inline_allow: bool,
+    ) -> Option<Finding> {
+        let raw = fragment.raw;
+        let regex = rule.regex.as_ref()?;
+        let matched = raw[start..end].trim_matches('\n');
+        let mut loc = locate(newlines, raw, start, end);
+        loc.end_line_index = loc.end_line_index.max(end);
+        let line = raw.get(loc.start_line_index..loc.end_line_index).unwrap_or(matched);
+        if inline_allow && line.contains(GITLEAKS_ALLOW) {
+            return None;
+        }
+        let secret = extract_secret(regex, matched, rule.secret_group);
+        let entropy = shannon_entropy(secret);
+        if rule.entropy != 0.0 && entropy <= rule.entropy {
+            return None;
+        }
+        let candidate = Candidate { commit: commit_sha(fragment), path: fragment.path, secret, matched, line };
+        let allowed = |lists: &[Allowlist]| lists.iter().any(|a| a.allows(&candidate));
+        if allowed(&self.config.allowlists) || allowed(&rule.allowlists) {
+            return None;
+        }
+        let mut finding = base_finding(fragment, rule);
+        finding.start_line = fragment.start_line + loc.start_line;
+        finding.end_line = fragment.start_line + loc.end_line;
+        finding.start_column = loc.start_column;
+        finding.end_column = loc.end_column;
+        finding.line = line.to_string();
+        finding.matched = matched.to_string();
+        finding.secret = secret.to_string();
+        finding.entropy = entropy as f32;
+        Some(finding)
+    }
+}
+
+/// The secret inside a match: the configured group, else the first non-empty group, else the
+/// whole match. Like gitleaks, the regex is re-run on the match text alone.
+fn extract_secret<'t>(regex: &regex::Regex, matched: &'t str, secret_group: usize) -> &'t str {
+    let Some(caps) = regex.captures(matched) else { return matched };
+    if caps.len() < 2 {
+        return matched;
+    }
+    if secret_group > 0 {
+        return caps.get(secret_group).map(|g| g.as_str()).unwrap_or("");
+    }
+    caps.iter().skip(1).flatten().map(|g| g.as_str()).find(|s| !s.is_empty()).unwrap_or(matched)
+}
+
+fn commit_sha<'a>(fragment: &Fragment<'a>) -> &'a str {
+    fragment.commit.map(|c| c.sha.as_str()).unwrap_or_default()
+}
+
+fn base_finding(fragment: &Fragment<'_>, rule: &Rule) -> Finding {
+    let mut finding = Finding {
+        rule_id: rule.id.clone(),
+        description: rule.description.clone(),
+        file: fragment.path.to_string(),
+        symlink_file: fragment.symlink.to_string(),
+        tags: rule.tags.clone(),
+        ..Finding::default()
+    };
+    if let Some(c) = fragment.commit {
+        finding.commit = c.sha.clone();
+        finding.author = c.author.clone();
+        finding.email = c.email.clone();
+        finding.date = c.date.clone();
+        finding.message = c.message.clone();
+    }
+    finding
+}
+
+/// A path-only rule flags the file itself.
+fn path_finding(fragment: &Fragment<'_>, rule: &Rule) -> Finding {
+    let mut finding = base_finding(fragment, rule);
+    finding.matched = format!("file detected: {}", fragment.path);
+    finding
+}
+
+/// A generic rule's finding is dropped when a specific rule found the same secret on the same
+/// line (gitleaks' `filter`).
+fn drop_generic_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
+    let is_generic = |f: &Finding| f.rule_id.to_lowercase().contains("generic");
+    let keep: Vec<bool> = findings
+        .iter()
+        .map(|f| {
+            !is_generic(f)
+                || !findings.iter().any(|other| {
+                    f.start_line == other.start_line
+                        && f.commit == other.commit
+                        && f.rule_id != other.rule_id
+                        && other.secret.contains(&f.secret)
+                        && !is_generic(other)
+                })
+        })
+        .collect();
+    findings.into_iter().zip(keep).filter(|(_, k)| *k).map(|(f, _)| f).collect()
+}
