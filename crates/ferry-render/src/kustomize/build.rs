@@ -110,6 +110,9 @@ pub(crate) fn run(loader: &dyn Loader, dir: &str, opts: &BuildOptions) -> Result
     name_reference::fix(&mut res, &acc.config.name_reference, &file)?;
     vars::resolve(&mut res, &acc.vars, &acc.config.var_reference, &file)?;
     res.retain(|r| !is_local_config(&r.obj));
+    for r in res.iter_mut() {
+        normalize_annotations(&mut r.obj);
+    }
     order(&mut res, &k, opts, &file)?;
     build_metadata::finish(&mut res, &k.build_metadata, &file)?;
     Ok(res)
@@ -120,6 +123,28 @@ pub(crate) fn run(loader: &dyn Loader, dir: &str, opts: &BuildOptions) -> Result
 fn is_local_config(obj: &serde_json::Value) -> bool {
     let value = obj.pointer("/metadata/annotations").and_then(|a| a.get("config.kubernetes.io/local-config"));
     value.is_some_and(|v| v.as_str() != Some("false"))
+}
+
+/// kustomize ends a build by rewriting every object's annotations (removing its build
+/// annotations): the values become strings, an empty or null map is removed.
+fn normalize_annotations(obj: &mut serde_json::Value) {
+    use serde_json::Value;
+    let Some(Value::Object(meta)) = obj.get_mut("metadata") else { return };
+    match meta.get_mut("annotations") {
+        Some(Value::Object(map)) if !map.is_empty() => {
+            for value in map.values_mut() {
+                match value {
+                    Value::String(_) | Value::Object(_) | Value::Array(_) => {}
+                    Value::Null => *value = Value::String(String::new()),
+                    other => *other = Value::String(other.to_string()),
+                }
+            }
+        }
+        Some(Value::Object(_) | Value::Null) => {
+            meta.remove("annotations");
+        }
+        _ => {}
+    }
 }
 
 /// The top-level kustomization's `sortOptions`, else `--reorder`.

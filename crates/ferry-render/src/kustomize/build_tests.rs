@@ -58,3 +58,14 @@ fn generator_plugin_configs_ignore_unknown_fields() {
     assert!(out.contains("  k: v\nkind: ConfigMap\nmetadata:\n  name: cm-"), "{out}");
     assert!(!out.contains("labels"), "{out}");
 }
+
+/// kustomize rewrites annotations at the end: values become strings (a number a replacement
+/// created too) and an empty map is removed.
+#[test]
+fn annotations_end_as_strings_and_empty_maps_are_removed() {
+    let resources = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations: {}\ndata:\n  n: 5\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n";
+    let kustomization = "resources: [r.yaml]\nreplacements:\n- source: {kind: ConfigMap, name: a, fieldPath: data.n}\n  targets:\n  - select: {name: b}\n    fieldPaths: [metadata.annotations.num]\n    options: {create: true}\n";
+    let out = build(&[("kustomization.yaml", kustomization), ("r.yaml", resources)], "");
+    assert!(out.contains("metadata:\n  name: a\n---"), "{out}");
+    assert!(out.contains("  annotations:\n    num: \"5\"\n  name: b\n"), "{out}");
+}

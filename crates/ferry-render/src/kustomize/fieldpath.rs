@@ -14,26 +14,50 @@ pub(crate) enum Segment {
     Match { key: String, value: String },
     /// Every item of a list.
     Wildcard,
+    /// `[x]` without `=`: kyaml takes it for a list match and refuses it.
+    Invalid,
 }
 
-/// Splits a path at dots outside brackets (kyaml's `SmarterPathSplitter`).
+/// Splits a path as kustomize's `SmarterPathSplitter` does: at dots, `\.` escaping one; a
+/// bracketed step spanning dots is kept whole when it holds `=` (a list match), else it is a
+/// map key without its brackets (`[config.k8s.io/x]`).
 pub(crate) fn parse(path: &str) -> Vec<Segment> {
-    let mut parts = Vec::new();
-    let (mut depth, mut current) = (0i32, String::new());
-    for c in path.chars() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth -= 1,
-            '.' if depth == 0 => {
-                parts.push(std::mem::take(&mut current));
-                continue;
+    let mut pieces: Vec<String> = Vec::new();
+    for piece in path.split('.') {
+        match pieces.last_mut() {
+            Some(last) if last.ends_with('\\') => {
+                last.pop();
+                last.push('.');
+                last.push_str(piece);
             }
-            _ => {}
+            _ => pieces.push(piece.to_owned()),
         }
-        current.push(c);
     }
-    parts.push(current);
-    parts.into_iter().filter(|p| !p.is_empty()).map(|p| segment(&p)).collect()
+    let mut segments = Vec::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        let piece = &pieces[i];
+        if piece.starts_with('[') && !piece.ends_with(']') {
+            let mut bracketed = vec![piece.as_str()];
+            while i + 1 < pieces.len() {
+                i += 1;
+                bracketed.push(&pieces[i]);
+                if pieces[i].ends_with(']') {
+                    break;
+                }
+            }
+            let joined = bracketed.join(".");
+            if joined.contains('=') {
+                segments.push(segment(&joined));
+            } else {
+                segments.push(Segment::Field(joined.trim_matches(['[', ']']).to_owned()));
+            }
+        } else if !piece.is_empty() {
+            segments.push(segment(piece));
+        }
+        i += 1;
+    }
+    segments
 }
 
 fn segment(part: &str) -> Segment {
@@ -43,10 +67,16 @@ fn segment(part: &str) -> Segment {
     match part.strip_prefix('[').and_then(|p| p.strip_suffix(']')) {
         Some(inner) => match inner.split_once('=') {
             Some((key, value)) => Segment::Match { key: key.to_owned(), value: value.to_owned() },
-            None => Segment::Field(inner.to_owned()),
+            None => Segment::Invalid,
         },
         None => Segment::Field(part.to_owned()),
     }
+}
+
+/// kyaml's complaint about a bracketed step that is not `[key=value]`, if `path` has one.
+pub(crate) fn invalid_step(path: &[Segment]) -> Option<&'static str> {
+    path.contains(&Segment::Invalid)
+        .then_some("list path element must contain fieldName=fieldValue for element to match")
 }
 
 /// A scalar's text as kyaml sees it.
@@ -200,6 +230,16 @@ mod tests {
                 Segment::Field("config.k8s.io/x".into())
             ]
         );
+        assert_eq!(
+            parse(r"a\.b.[c.d=e.f].g"),
+            [
+                Segment::Field("a.b".into()),
+                Segment::Match { key: "c.d".into(), value: "e.f".into() },
+                Segment::Field("g".into())
+            ]
+        );
+        assert_eq!(parse("metadata.labels.[host]")[2], Segment::Invalid);
+        assert!(invalid_step(&parse("metadata.labels.[host]")).is_some());
         assert_eq!(
             parse("spec.containers.[name=web].args.*"),
             [

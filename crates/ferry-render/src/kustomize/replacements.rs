@@ -245,7 +245,11 @@ fn apply_target(res: &mut ResMap, value: &Value, target: &TargetSelector, file: 
             continue;
         }
         for path in paths {
-            copy_to(&mut r.obj, value, &fieldpath::parse(path), &opts)
+            let segments = fieldpath::parse(path);
+            if let Some(problem) = fieldpath::invalid_step(&segments) {
+                return Err(failed(file, format!("{}: {problem}", retrieval_error(path, opts.create))));
+            }
+            copy_to(&mut r.obj, value, &segments, &opts)
                 .map_err(|m| failed(file, if m.is_empty() { retrieval_error(path, opts.create) } else { m }))?;
         }
     }

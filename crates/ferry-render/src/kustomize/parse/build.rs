@@ -116,7 +116,13 @@ impl Builder<'_> {
                 if self.expects_key() {
                     return self.key(&text, style, kind, span);
                 }
-                let value = scalar::value(&text, style, kind).map_err(|m| Failure::at(span, m))?;
+                let mut value = scalar::value(&text, style, kind).map_err(|m| Failure::at(span, m))?;
+                if !value.is_string() && self.in_annotations() {
+                    // kustomize rewrites annotations as strings of their YAML text (the parser
+                    // reports an empty value as `~`, with an empty span).
+                    let empty = span.start.index() == span.end.index();
+                    value = Value::String(if empty { String::new() } else { text.to_string() });
+                }
                 if let Value::String(s) = &value {
                     reject_unprintable(s, span)?;
                 }
@@ -150,6 +156,15 @@ impl Builder<'_> {
 
     fn note_start(&mut self, span: &Span) {
         self.line.get_or_insert(span.start.line());
+    }
+
+    /// Whether the value being read is one of a document's `metadata.annotations`.
+    fn in_annotations(&self) -> bool {
+        fn key_is(frame: &Frame, text: &str) -> bool {
+            matches!(frame, Frame::Map { key: Some(key), .. } if key.text == text)
+        }
+        matches!(self.stack.as_slice(), [root, meta, Frame::Map { .. }]
+            if key_is(root, "metadata") && key_is(meta, "annotations"))
     }
 
     fn expects_key(&self) -> bool {

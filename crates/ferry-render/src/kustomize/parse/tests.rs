@@ -56,6 +56,17 @@ fn kustomization_files_take_the_last_of_repeated_keys() {
 }
 
 #[test]
+fn annotation_values_keep_their_yaml_text_as_strings() {
+    let docs = super::parse_documents("r.yaml", "metadata:\n  annotations:\n    a: 0x1F\n    b: 1.50\n    c: ~\n    d:\n    e: true\n  labels:\n    l: 1\ndata:\n  x: 1\n").unwrap();
+    assert_eq!(
+        docs[0].value["metadata"]["annotations"],
+        json!({"a": "0x1F", "b": "1.50", "c": "~", "d": "", "e": "true"})
+    );
+    assert_eq!(docs[0].value["metadata"]["labels"]["l"], json!(1));
+    assert_eq!(docs[0].value["data"]["x"], json!(1));
+}
+
+#[test]
 fn non_string_keys_and_infinities_are_errors() {
     assert!(syntax_error("a:\n  1: x\n").1.contains("not a string"));
     assert!(syntax_error("a: .inf\n").1.contains("unsupported value"));

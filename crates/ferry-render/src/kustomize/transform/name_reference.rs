@@ -31,18 +31,26 @@ struct Candidate {
     previous: Vec<ResId>,
     prefixes: Vec<String>,
     suffixes: Vec<String>,
+    /// The current id's kind is cluster-scoped (computed once: asked for every referrer).
+    cluster_scoped: bool,
+    /// The current id's effective namespace.
+    namespace: String,
 }
 
 impl Candidate {
     fn of(r: &Resource) -> Candidate {
         let current = r.id();
         let original = r.previous.first().cloned().unwrap_or_else(|| current.clone());
+        let cluster_scoped = gvk_is_cluster_scoped(&current.group, &current.version, &current.kind);
+        let namespace = effective_namespace(&current).to_owned();
         Candidate {
             current,
             original,
             previous: r.previous.clone(),
             prefixes: r.prefixes.clone(),
             suffixes: r.suffixes.clone(),
+            cluster_scoped,
+            namespace,
         }
     }
 
@@ -69,10 +77,13 @@ pub fn fix(res: &mut ResMap, refs: &[NameBackRef], file: &str) -> Result<(), Kus
         let original_gvk =
             Gvk { group: original.group.clone(), version: original.version.clone(), kind: original.kind.clone() };
         let referrer_id = all[i].current.clone();
-        let candidates = could_be_referenced_by(&res[i].obj, &referrer_id, &all)?;
+        // Computed on the first field spec that applies: most objects refer to nothing.
+        let mut candidates: Option<Vec<&Candidate>> = None;
         let role_ref = role_ref_gvk(&res[i].obj);
         for target in refs {
             for spec in target.field_specs.iter().filter(|s| s.selects(&original_gvk)) {
+                let candidates =
+                    candidates.get_or_insert_with(|| could_be_referenced_by(&res[i].obj, &all[i], &all));
                 let referral = Referral {
                     referrer: &referrer_id,
                     referrer_affixes: &all[i],
@@ -82,7 +93,7 @@ pub fn fix(res: &mut ResMap, refs: &[NameBackRef], file: &str) -> Result<(), Kus
                 };
                 let walk_spec =
                     FieldSpec { group: None, version: None, kind: None, path: spec.path.clone(), create: false };
-                let mut set = |node: &mut Value| set(node, &referral, &candidates);
+                let mut set = |node: &mut Value| set(node, &referral, candidates);
                 fieldspec::apply(&mut res[i].obj, &walk_spec, Create::Scalar, file, &mut set).map_err(|e| match e {
                     KustomizeError::Invalid { file, field, message } => KustomizeError::Invalid {
                         file,
@@ -101,21 +112,18 @@ pub fn fix(res: &mut ResMap, refs: &[NameBackRef], file: &str) -> Result<(), Kus
 }
 
 /// kustomize's `SubsetThatCouldBeReferencedByResource`.
-fn could_be_referenced_by(obj: &Value, referrer: &ResId, all: &[Candidate]) -> Result<Vec<Candidate>, KustomizeError> {
-    if gvk_is_cluster_scoped(&referrer.group, &referrer.version, &referrer.kind) {
-        return Ok(all.to_vec());
+fn could_be_referenced_by<'a>(obj: &Value, referrer: &Candidate, all: &'a [Candidate]) -> Vec<&'a Candidate> {
+    if referrer.cluster_scoped {
+        return all.iter().collect();
     }
-    let binding_namespaces = role_binding_namespaces(obj, referrer);
-    Ok(all
-        .iter()
+    let binding_namespaces = role_binding_namespaces(obj, &referrer.current);
+    all.iter()
         .filter(|c| {
-            let id = &c.current;
-            gvk_is_cluster_scoped(&id.group, &id.version, &id.kind)
-                || effective_namespace(id) == effective_namespace(referrer)
-                || binding_namespaces.contains(id.namespace.as_str())
+            c.cluster_scoped
+                || c.namespace == referrer.namespace
+                || binding_namespaces.contains(c.current.namespace.as_str())
         })
-        .cloned()
-        .collect())
+        .collect()
 }
 
 /// The namespaces of a RoleBinding's ServiceAccount subjects.
@@ -139,7 +147,7 @@ fn role_ref_gvk(obj: &Value) -> Option<Gvk> {
 }
 
 /// The setter at the referrer's field: a name, a `{name, namespace}` map, or a list of them.
-fn set(node: &mut Value, referral: &Referral, candidates: &[Candidate]) -> Result<(), String> {
+fn set(node: &mut Value, referral: &Referral, candidates: &[&Candidate]) -> Result<(), String> {
     match node {
         Value::Null => Ok(()),
         Value::Object(_) => set_mapping(node, referral, candidates),
@@ -167,9 +175,9 @@ fn text_of(value: &Value) -> String {
     }
 }
 
-fn set_scalar(node: &mut Value, referral: &Referral, candidates: &[Candidate]) -> Result<(), String> {
+fn set_scalar(node: &mut Value, referral: &Referral, candidates: &[&Candidate]) -> Result<(), String> {
     let old = text_of(node);
-    let Some(found) = select(&old, candidates.iter().collect(), referral, |a, b| a.name == b.name)? else {
+    let Some(found) = select(&old, candidates.to_vec(), referral, |a, b| a.name == b.name)? else {
         return Ok(());
     };
     if found.name != old {
@@ -178,17 +186,18 @@ fn set_scalar(node: &mut Value, referral: &Referral, candidates: &[Candidate]) -
     Ok(())
 }
 
-fn set_mapping(node: &mut Value, referral: &Referral, candidates: &[Candidate]) -> Result<(), String> {
+fn set_mapping(node: &mut Value, referral: &Referral, candidates: &[&Candidate]) -> Result<(), String> {
     let Value::Object(map) = node else { return Err("expect a mapping node".to_owned()) };
     let Some(name) = map.get("name") else { return Err("path config error; no 'name' field in node".to_owned()) };
     let old = text_of(name);
     let in_namespace: Vec<&Candidate> = match map.get("namespace") {
-        None => candidates.iter().collect(),
+        None => candidates.to_vec(),
         Some(ns) => {
             let ns = text_of(ns);
             let grouped = |by_original: bool| -> Vec<&Candidate> {
                 candidates
                     .iter()
+                    .copied()
                     .filter(|c| {
                         let id = if by_original { &c.original } else { &c.current };
                         !gvk_is_cluster_scoped(&id.group, &id.version, &id.kind) && effective_namespace(id) == ns
@@ -221,6 +230,7 @@ fn select<'c>(
     let target = referral.target;
     let referrer = referral.referrer;
     let referrer_clustered = gvk_is_cluster_scoped(&referrer.group, &referrer.version, &referrer.kind);
+    let referrer_namespace = effective_namespace(referrer);
     let picked: Vec<&Candidate> = candidates
         .into_iter()
         .filter(|c| c.previous.iter().any(|id| id.name == old))
@@ -229,11 +239,7 @@ fn select<'c>(
             referral.role_ref.as_ref().is_none_or(|want| c.previous.iter().any(|id| selected_by(&gvk(id), want)))
         })
         .filter(|c| {
-            let id = &c.current;
-            referrer_clustered
-                || gvk_is_cluster_scoped(&id.group, &id.version, &id.kind)
-                || id.kind == "ServiceAccount"
-                || effective_namespace(id) == effective_namespace(referrer)
+            referrer_clustered || c.cluster_scoped || c.current.kind == "ServiceAccount" || c.namespace == referrer_namespace
         })
         .collect();
     if let [one] = picked.as_slice() {
