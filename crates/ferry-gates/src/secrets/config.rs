@@ -87,6 +87,13 @@ fn resolve(raw: RawConfig, dir: &Path, depth: usize) -> Result<RawConfig, Secret
     if !extend.use_default && extend.path.is_none() {
         return Ok(raw);
     }
+    if extend.use_default && extend.path.is_some() {
+        return Err(SecretsError::Invalid {
+            origin: raw.origin,
+            location: "[extend]".into(),
+            message: "useDefault and path cannot both be set".into(),
+        });
+    }
     if depth >= MAX_EXTEND_DEPTH {
         return Err(SecretsError::ExtendTooDeep { origin: raw.origin, max: MAX_EXTEND_DEPTH });
     }
