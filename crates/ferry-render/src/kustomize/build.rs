@@ -73,7 +73,8 @@ impl Accumulator {
 pub(crate) fn append(res: &mut ResMap, r: Resource, file: &str) -> Result<(), KustomizeError> {
     let id = r.id();
     let effective = |ns: &str| if ns.is_empty() { "default".to_owned() } else { ns.to_owned() };
-    let clash = res.iter().any(|o| {
+    // The name first: comparing borrowed names avoids building an id for every pair.
+    let clash = res.iter().filter(|o| o.name() == id.name).any(|o| {
         let oid = o.id();
         oid.group == id.group
             && oid.version == id.version

@@ -98,6 +98,11 @@ impl Resource {
         ResId::of(&self.obj)
     }
 
+    /// `metadata.name`, borrowed (empty when absent): a cheap first test before comparing ids.
+    pub fn name(&self) -> &str {
+        self.obj.get("metadata").and_then(|m| m.get("name")).and_then(serde_json::Value::as_str).unwrap_or_default()
+    }
+
     /// The current id and every earlier one.
     pub fn all_ids(&self) -> impl Iterator<Item = ResId> + '_ {
         std::iter::once(self.id()).chain(self.previous.iter().cloned())

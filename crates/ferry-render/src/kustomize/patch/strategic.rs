@@ -48,8 +48,12 @@ pub(super) fn apply(
 /// The index of the one resource a target-less patch document names.
 fn unique_target(res: &ResMap, doc: &Value, file: &str) -> Result<usize, KustomizeError> {
     let want = ResId::of(doc);
-    let found: Vec<usize> =
-        res.iter().enumerate().filter(|(_, r)| r.all_ids().any(|id| same_id(&id, &want))).map(|(i, _)| i).collect();
+    let found: Vec<usize> = res
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| could_be(r, &want) && r.all_ids().any(|id| same_id(&id, &want)))
+        .map(|(i, _)| i)
+        .collect();
     let shown = kustomize_id(&want);
     match found.as_slice() {
         [i] => Ok(*i),
@@ -64,6 +68,11 @@ fn unique_target(res: &ResMap, doc: &Value, file: &str) -> Result<usize, Kustomi
             message: format!("multiple matches for Id {shown}; failed to find unique target for patch {shown}"),
         }),
     }
+}
+
+/// A cheap first test: the resource's current or an earlier name is the patch's name.
+fn could_be(r: &crate::kustomize::Resource, want: &ResId) -> bool {
+    r.name() == want.name || r.previous.iter().any(|id| id.name == want.name)
 }
 
 /// kustomize's `ResId.Equals`: same group, version, kind, name, and namespace (empty = default).

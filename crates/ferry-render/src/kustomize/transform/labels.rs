@@ -3,7 +3,8 @@
 //! [`apply`] sets labels at whatever field specs the caller chooses; [`field_specs_for`] picks
 //! them for a `labels:` entry as kustomize v5.5 does: the entry's own `fields`, plus either all
 //! of `commonLabels`' specs (selectors included) with `includeSelectors`, or `metadata/labels`
-//! and, with `includeTemplates`, the pod-template specs.
+//! and, with `includeTemplates`, the pod-template specs; then the `labels` specs of the
+//! transformer configuration (empty unless a `configurations:` file adds some).
 
 use std::collections::BTreeMap;
 
@@ -66,6 +67,8 @@ pub fn field_specs_for(label: &Label, cfg: &TransformerConfig) -> Vec<FieldSpec>
             merge(cfg.template_labels.clone());
         }
     }
+    // The `labels` field specs of `configurations:` files apply to every entry.
+    merge(cfg.labels.clone());
     specs
 }
 

@@ -118,3 +118,14 @@ fn a_label_map_that_is_not_a_map_is_an_error() {
         apply(&mut res, &pairs(&[("a", "b")]), &TransformerConfig::builtin().common_labels, "k.yaml").unwrap_err();
     assert!(err.to_string().contains("expected MappingNode"), "{err}");
 }
+
+/// A `configurations:` file's `labels` specs are used by every `labels:` entry.
+#[test]
+fn configured_label_specs_apply_to_labels_entries() {
+    let mut cfg = TransformerConfig::builtin();
+    cfg.labels
+        .push(FieldSpec { kind: Some("Deployment".into()), ..FieldSpec::any("spec/template/metadata/labels", true) });
+    let fs = field_specs_for(&Label { pairs: pairs(&[("a", "b")]), ..Label::default() }, &cfg);
+    assert!(fs.iter().any(|f| f.path == "metadata/labels"));
+    assert!(fs.iter().any(|f| f.path == "spec/template/metadata/labels"));
+}

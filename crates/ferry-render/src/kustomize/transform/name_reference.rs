@@ -82,8 +82,7 @@ pub fn fix(res: &mut ResMap, refs: &[NameBackRef], file: &str) -> Result<(), Kus
         let role_ref = role_ref_gvk(&res[i].obj);
         for target in refs {
             for spec in target.field_specs.iter().filter(|s| s.selects(&original_gvk)) {
-                let candidates =
-                    candidates.get_or_insert_with(|| could_be_referenced_by(&res[i].obj, &all[i], &all));
+                let candidates = candidates.get_or_insert_with(|| could_be_referenced_by(&res[i].obj, &all[i], &all));
                 let referral = Referral {
                     referrer: &referrer_id,
                     referrer_affixes: &all[i],
@@ -239,7 +238,10 @@ fn select<'c>(
             referral.role_ref.as_ref().is_none_or(|want| c.previous.iter().any(|id| selected_by(&gvk(id), want)))
         })
         .filter(|c| {
-            referrer_clustered || c.cluster_scoped || c.current.kind == "ServiceAccount" || c.namespace == referrer_namespace
+            referrer_clustered
+                || c.cluster_scoped
+                || c.current.kind == "ServiceAccount"
+                || c.namespace == referrer_namespace
         })
         .collect();
     if let [one] = picked.as_slice() {

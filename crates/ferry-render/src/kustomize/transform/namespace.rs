@@ -82,7 +82,7 @@ pub fn apply_with(
                 && other.name == id.name
                 && effective_namespace(other) == effective_namespace(&id)
         };
-        let clashes = res.iter().filter(|r| same(&r.id())).count();
+        let clashes = res.iter().filter(|r| r.name() == id.name && same(&r.id())).count();
         if clashes != 1 {
             return Err(KustomizeError::Conflict {
                 file: file.to_owned(),
