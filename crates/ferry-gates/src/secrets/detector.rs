@@ -160,6 +160,9 @@ impl Detector {
         let raw = fragment.raw;
         let regex = rule.regex.as_ref()?;
         let matched = raw[start..end].trim_matches('\n');
+        // As gitleaks does: the trimmed length moves the end, so a trailing newline the regex
+        // consumed does not push the finding onto the next line.
+        let end = start + matched.len();
         let mut loc = locate(newlines, raw, start, end);
         loc.end_line_index = loc.end_line_index.max(end);
         let line = raw.get(loc.start_line_index..loc.end_line_index).unwrap_or(matched);
@@ -250,4 +253,52 @@ fn drop_generic_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
         })
         .collect();
     findings.into_iter().zip(keep).filter(|(_, k)| *k).map(|(f, _)| f).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detector(toml: &str) -> Detector {
+        Detector::new(Config::parse(toml, "t.toml").unwrap())
+    }
+
+    fn detect(d: &Detector, raw: &str) -> Vec<Finding> {
+        d.detect(&Fragment { raw, path: "f", symlink: "", commit: None, start_line: 1 }, true)
+    }
+
+    #[test]
+    fn trailing_newline_in_a_match_stays_on_its_line() {
+        let d = detector("[[rules]]\nid = \"nl\"\nregex = '''key=[a-z0-9]+\\n'''\n");
+        let f = &detect(&d, "key=abc123\nnext\n")[0];
+        assert_eq!(f.matched, "key=abc123");
+        assert_eq!((f.start_line, f.end_line, f.end_column), (1, 1, 10));
+    }
+
+    #[test]
+    fn generic_finding_yields_to_a_specific_rule_on_the_same_secret() {
+        let toml = "[[rules]]\nid = \"generic-x\"\nregex = '''token=(\\w+)'''\n\
+                    [[rules]]\nid = \"vendor\"\nregex = '''vnd_\\w+'''\n";
+        let d = detector(toml);
+        let ids: Vec<String> = detect(&d, "token=vnd_abc123").into_iter().map(|f| f.rule_id).collect();
+        assert_eq!(ids, vec!["vendor"]);
+        let ids: Vec<String> = detect(&d, "token=plain123").into_iter().map(|f| f.rule_id).collect();
+        assert_eq!(ids, vec!["generic-x"]);
+    }
+
+    #[test]
+    fn secret_group_selection() {
+        let re = regex::Regex::new("(a)?(b+)(c)").unwrap();
+        assert_eq!(extract_secret(&re, "bbc", 0), "bb", "first non-empty group");
+        assert_eq!(extract_secret(&re, "abbc", 3), "c");
+        let plain = regex::Regex::new("b+").unwrap();
+        assert_eq!(extract_secret(&plain, "bbb", 0), "bbb");
+    }
+
+    #[test]
+    fn entropy_threshold_is_exclusive() {
+        let d = detector("[[rules]]\nid = \"e\"\nregex = '''k=(\\w+)'''\nentropy = 1.0\n");
+        assert!(detect(&d, "k=abab").is_empty(), "entropy exactly 1.0 is not above the threshold");
+        assert_eq!(detect(&d, "k=abcd").len(), 1);
+    }
 }
