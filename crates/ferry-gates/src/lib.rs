@@ -4,3 +4,4 @@
 //! - `policy`: Gatekeeper ConstraintTemplates and Constraints evaluated with a Rust Rego engine,
 //!   and `gator verify` suites.
 pub mod secrets;
+pub mod policy;

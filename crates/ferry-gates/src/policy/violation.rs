@@ -1,0 +1,26 @@
+//! A violation: what a constraint's policy reported about the reviewed object.
+
+use serde_json::Value;
+
+use super::constraint::EnforcementAction;
+
+/// One entry of a policy's `violation` set, with the constraint that produced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// The constraint's name.
+    pub constraint: String,
+    /// The constraint's kind (its template's kind).
+    pub template_kind: String,
+    /// What the constraint asks to do about it.
+    pub enforcement_action: EnforcementAction,
+    /// The policy's `msg`.
+    pub msg: String,
+    /// The policy's `details`, when it gave some.
+    pub details: Option<Value>,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{}] {} ({}): {}", self.enforcement_action, self.constraint, self.template_kind, self.msg)
+    }
+}
