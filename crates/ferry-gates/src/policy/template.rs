@@ -182,9 +182,10 @@ fn compile(name: &str, source: &Source) -> Result<(regorus::Engine, String), Pol
     for (i, lib) in source.libs.iter().enumerate() {
         add_module(&mut engine, name, &format!("libs[{i}]"), lib, v0)?;
     }
-    let declares_violation = engine
-        .has_declared_rule_rooted_at(&format!("{name}/rego"), "violation")
-        .map_err(|e| PolicyError::Template { template: name.to_owned(), problem: first_line(&e.to_string()) })?;
+    // regorus cannot classify every v0 head (`violation[{…}] if`), so the rule is looked for in
+    // the text: a line that starts with `violation`.
+    static VIOLATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^\s*violation\b").expect("static regex"));
+    let declares_violation = VIOLATION.is_match(&source.rego);
     if !declares_violation {
         let problem = format!("its rego (package {package}) has no `violation` rule");
         return Err(PolicyError::Template { template: name.to_owned(), problem });
