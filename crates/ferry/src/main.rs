@@ -11,6 +11,11 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_logging(cli.verbose);
+    // `ferry render` stands in for `kubectl kustomize` and is called once per build: it needs
+    // no async runtime, and starting one would be most of its run time on a small overlay.
+    if let cli::Command::Render(args) = &cli.command {
+        return exit_code(commands::render_now(args));
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -21,7 +26,11 @@ fn main() -> ExitCode {
     // Exit codes, decided here only: 0 success; 1 the command ran and found a problem
     // (differences, a failed sync, a wait that timed out); 2 it could not run (bad input,
     // unreachable cluster or repository).
-    match runtime.block_on(commands::run(cli)) {
+    exit_code(runtime.block_on(commands::run(cli)))
+}
+
+fn exit_code(outcome: anyhow::Result<commands::Exit>) -> ExitCode {
+    match outcome {
         Ok(commands::Exit::Success) => ExitCode::SUCCESS,
         Ok(commands::Exit::Problem) => ExitCode::from(1),
         Err(e) => {

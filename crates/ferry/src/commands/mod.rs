@@ -6,6 +6,8 @@ mod health;
 mod localkube;
 mod output;
 mod render;
+
+pub use render::run as render_now;
 mod up;
 
 use std::path::PathBuf;
