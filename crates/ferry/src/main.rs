@@ -10,12 +10,13 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    init_logging(cli.verbose);
-    // `ferry render` stands in for `kubectl kustomize` and is called once per build: it needs
-    // no async runtime, and starting one would be most of its run time on a small overlay.
+    // `ferry render` stands in for `kubectl kustomize` and is called once per build: it logs
+    // nothing and needs no async runtime; setting them up would be most of its run time on a
+    // small overlay.
     if let cli::Command::Render(args) = &cli.command {
         return exit_code(commands::render_now(args));
     }
+    init_logging(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
