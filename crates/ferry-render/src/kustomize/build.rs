@@ -11,6 +11,8 @@ mod accumulate;
 mod generators;
 mod transformers;
 
+use std::collections::HashSet;
+
 use super::BuildOptions;
 use super::build_metadata::{self, ORIGIN_ANNOTATIONS, Origin};
 use super::config::TransformerConfig;
@@ -18,7 +20,7 @@ use super::error::KustomizeError;
 use super::generate;
 use super::kustomization::{Kustomization, decode_all};
 use super::loader::{KustDir, Loader};
-use super::resource::{ResMap, Resource};
+use super::resource::{ResId, ResMap, Resource};
 use super::sort::{self, SortOptions};
 use super::transform::{name_reference, vars};
 
@@ -34,8 +36,15 @@ pub(crate) struct Accumulator {
 impl Accumulator {
     /// Adds `more` resources, refusing ids already present.
     pub fn append_all(&mut self, more: ResMap, file: &str) -> Result<(), KustomizeError> {
+        // Ids seen so far, keyed as kustomize compares them (no namespace = `default`): one
+        // hash lookup per resource instead of a scan of everything accumulated.
+        let mut seen: HashSet<ResId> = self.res.iter().map(|r| conflict_key(r.id())).collect();
         for r in more {
-            append(&mut self.res, r, file)?;
+            let id = r.id();
+            if !seen.insert(conflict_key(id.clone())) {
+                return Err(KustomizeError::Conflict { file: file.to_owned(), id: id.to_string() });
+            }
+            self.res.push(r);
         }
         Ok(())
     }
@@ -70,23 +79,12 @@ impl Accumulator {
 }
 
 /// Appends `r`, refusing a resource whose id (namespace `""` counting as `default`) is taken.
-pub(crate) fn append(res: &mut ResMap, r: Resource, file: &str) -> Result<(), KustomizeError> {
-    let id = r.id();
-    let effective = |ns: &str| if ns.is_empty() { "default".to_owned() } else { ns.to_owned() };
-    // The name first: comparing borrowed names avoids building an id for every pair.
-    let clash = res.iter().filter(|o| o.name() == id.name).any(|o| {
-        let oid = o.id();
-        oid.group == id.group
-            && oid.version == id.version
-            && oid.kind == id.kind
-            && oid.name == id.name
-            && effective(&oid.namespace) == effective(&id.namespace)
-    });
-    if clash {
-        return Err(KustomizeError::Conflict { file: file.to_owned(), id: id.to_string() });
+/// An id as kustomize compares ids for conflicts: no namespace counts as `default`.
+pub(crate) fn conflict_key(mut id: ResId) -> ResId {
+    if id.namespace.is_empty() {
+        id.namespace = "default".to_owned();
     }
-    res.push(r);
-    Ok(())
+    id
 }
 
 /// One build: the options and the kustomizations being built (to find cycles).

@@ -37,6 +37,33 @@ impl ResId {
     }
 }
 
+/// The parts of an object's id, borrowed from it (no allocation): group, version, kind, name,
+/// namespace — for comparisons done for every pair of objects and selectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdRef<'a> {
+    pub group: &'a str,
+    pub version: &'a str,
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub namespace: &'a str,
+}
+
+impl<'a> IdRef<'a> {
+    pub fn of(obj: &'a Value) -> IdRef<'a> {
+        let s = |v: Option<&'a Value>| v.and_then(Value::as_str).unwrap_or_default();
+        let api_version = s(obj.get("apiVersion"));
+        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+        let meta = obj.get("metadata");
+        IdRef {
+            group,
+            version,
+            kind: s(obj.get("kind")),
+            name: s(meta.and_then(|m| m.get("name"))),
+            namespace: s(meta.and_then(|m| m.get("namespace"))),
+        }
+    }
+}
+
 impl std::fmt::Display for ResId {
     /// kustomize's form: `[noGrp/]Kind.version.[group]/name.[namespace]` is long; this prints
     /// `group/version, Kind, namespace/name`, which is what error messages need.

@@ -11,6 +11,7 @@ use regex::Regex;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::kustomize::resource::IdRef;
 use crate::kustomize::{KustomizeError, ResMap, Resource};
 
 /// kustomize's `types.Selector`.
@@ -61,15 +62,20 @@ impl<'a> Compiled<'a> {
     }
 
     pub(crate) fn matches(&self, r: &Resource) -> Result<bool, KustomizeError> {
-        let current = r.id();
-        let original = r.previous.first().cloned().unwrap_or_else(|| current.clone());
+        // Borrowed ids: this runs for every resource and every patch target.
+        let current = IdRef::of(&r.obj);
+        let (original_name, original_ns) =
+            r.previous.first().map_or((current.name, current.namespace), |o| (o.name.as_str(), o.namespace.as_str()));
         let is = |re: &Option<Regex>, v: &str| re.as_ref().is_none_or(|re| re.is_match(v));
-        let ns_ok = is(&self.namespace, effective_namespace(&original.namespace))
-            || is(&self.namespace, effective_namespace(&current.namespace));
-        let name_ok = is(&self.name, &original.name) || is(&self.name, &current.name);
         let gvk_ok =
-            is(&self.group, &current.group) && is(&self.version, &current.version) && is(&self.kind, &current.kind);
-        if !(ns_ok && name_ok && gvk_ok) {
+            is(&self.kind, current.kind) && is(&self.group, current.group) && is(&self.version, current.version);
+        if !gvk_ok {
+            return Ok(false);
+        }
+        let name_ok = is(&self.name, original_name) || is(&self.name, current.name);
+        let ns_ok = is(&self.namespace, effective_namespace(original_ns))
+            || is(&self.namespace, effective_namespace(current.namespace));
+        if !(ns_ok && name_ok) {
             return Ok(false);
         }
         let meta = r.obj.get("metadata");

@@ -68,22 +68,26 @@ pub fn apply_with(
     if namespace.is_empty() {
         return Ok(());
     }
-    for i in 0..res.len() {
-        if res[i].obj.as_object().is_none_or(|m| m.is_empty()) {
+    for r in res.iter_mut() {
+        if r.obj.as_object().is_none_or(|m| m.is_empty()) {
             continue;
         }
-        res[i].remember_id();
-        set_namespace(&mut res[i].obj, namespace, fs, options, file)?;
-        let id = res[i].id();
-        let same = |other: &crate::kustomize::ResId| {
-            other.group == id.group
-                && other.version == id.version
-                && other.kind == id.kind
-                && other.name == id.name
-                && effective_namespace(other) == effective_namespace(&id)
-        };
-        let clashes = res.iter().filter(|r| r.name() == id.name && same(&r.id())).count();
-        if clashes != 1 {
+        r.remember_id();
+        set_namespace(&mut r.obj, namespace, fs, options, file)?;
+    }
+    // Two objects that now have the same id (by effective namespace) conflict. Every pair that
+    // collides at some step also collides at the end, so one pass over the result suffices.
+    let mut seen = std::collections::HashSet::new();
+    for r in res.iter().filter(|r| r.obj.as_object().is_some_and(|m| !m.is_empty())) {
+        let id = r.id();
+        let key = (
+            id.group.clone(),
+            id.version.clone(),
+            id.kind.clone(),
+            id.name.clone(),
+            effective_namespace(&id).to_owned(),
+        );
+        if !seen.insert(key) {
             return Err(KustomizeError::Conflict {
                 file: file.to_owned(),
                 id: format!("{id} (after namespace {namespace:?})"),
