@@ -6,7 +6,9 @@ use thiserror::Error;
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum KustomizeError {
     /// A path leaves the kustomization root (`..`, absolute, symlink) under `LoadRestrictionsRootOnly`.
-    #[error("{file}: security; file {path:?} is not in or below {root:?} (use --load-restrictor LoadRestrictionsNone to allow it)")]
+    #[error(
+        "{file}: security; file {path:?} is not in or below {root:?} (use --load-restrictor LoadRestrictionsNone to allow it)"
+    )]
     Restricted { file: String, path: String, root: String },
     /// A file or directory that does not exist.
     #[error("{file}: {path:?} does not exist")]

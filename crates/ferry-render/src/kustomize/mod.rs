@@ -25,15 +25,15 @@ pub mod sort;
 pub mod generate;
 
 pub mod config;
+mod fieldpath;
 pub mod fieldspec;
-pub mod transform;
 pub mod patch;
 pub mod replacements;
-mod fieldpath;
+pub mod transform;
 
 pub mod emit;
-pub mod parse;
 pub mod helm_charts;
+pub mod parse;
 
 pub use error::KustomizeError;
 pub use loader::{FsLoader, KustDir, LoadRestrictor, Loader, MemLoader};
