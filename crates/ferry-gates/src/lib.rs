@@ -3,5 +3,7 @@
 //! - `secrets`: a secret scanner that reads gitleaks configuration unchanged.
 //! - `policy`: Gatekeeper ConstraintTemplates and Constraints evaluated with a Rust Rego engine,
 //!   and `gator verify` suites.
+//! - `admission`: a validating admission webhook enforcing those policies over HTTPS.
 pub mod secrets;
 pub mod policy;
+pub mod admission;
