@@ -3,7 +3,10 @@
 //! - `secrets`: a secret scanner that reads gitleaks configuration unchanged.
 //! - `policy`: Gatekeeper ConstraintTemplates and Constraints evaluated with a Rust Rego engine,
 //!   and `gator verify` suites.
+//! - `vuln`: Trivy, Grype and CycloneDX (VEX) reports normalised and judged against thresholds per
+//!   environment, with suppressions that expire.
 //! - `admission`: a validating admission webhook enforcing those policies over HTTPS.
 pub mod secrets;
 pub mod policy;
+pub mod vuln;
 pub mod admission;
