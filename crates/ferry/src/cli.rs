@@ -51,6 +51,9 @@ pub enum Command {
         after_help = "Examples:\n  ferry render overlays/prod\n  ferry render overlays/prod --reorder none -o prod.yaml\n  ferry render charts-app --enable-helm --helm-command /usr/local/bin/helm"
     )]
     Render(RenderArgs),
+    /// The validating admission webhook enforcing Gatekeeper Constraints at the cluster.
+    #[command(subcommand)]
+    Admission(AdmissionCommand),
 }
 
 #[derive(Debug, Args)]
@@ -243,4 +246,63 @@ pub struct ServeArgs {
     /// Milliseconds before simulated workloads report ready.
     #[arg(long, default_value_t = 1000)]
     pub ready_delay_ms: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdmissionCommand {
+    /// Serve a Kubernetes validating admission webhook over HTTPS until interrupted.
+    #[command(
+        after_help = "Examples:\n  ferry admission serve --policies policies/ --ca-out ca.pem\n  ferry admission serve --policies policies/ --inventory namespaces/ --listen 0.0.0.0:8443 \\\n      --host ferry-admission.gatekeeper.svc,ferry-admission.gatekeeper.svc.cluster.local --ca-out ca.pem\n  ferry admission serve --policies policies/ --tls-cert tls.crt --tls-key tls.key --failure-policy ignore\n\nEndpoints: POST /validate (also /v1/admit, Gatekeeper's path) takes an AdmissionReview v1 (or v1beta1);\nGET /healthz. Put the --ca-out file, base64-encoded, in the ValidatingWebhookConfiguration's caBundle.\nThe first line on stdout is the bound address."
+    )]
+    Serve(AdmissionServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AdmissionServeArgs {
+    /// The directory holding ConstraintTemplates and Constraints (YAML or JSON, recursively).
+    #[arg(long, value_name = "DIR")]
+    pub policies: PathBuf,
+    /// Objects policies see as data.inventory, read once at start (YAML or JSON files,
+    /// recursively); the Namespaces here decide namespaceSelectors.
+    #[arg(long, value_name = "DIR")]
+    pub inventory: Option<PathBuf>,
+    /// The address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    pub listen: std::net::SocketAddr,
+    /// The serving certificate chain (PEM, server certificate first). Without --tls-cert and
+    /// --tls-key a CA and a certificate are generated at start.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The serving certificate's private key (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// DNS names and IP addresses of the generated certificate, comma-separated.
+    #[arg(
+        long = "host",
+        value_name = "NAMES",
+        value_delimiter = ',',
+        default_value = "localhost,127.0.0.1",
+        conflicts_with = "tls_cert"
+    )]
+    pub hosts: Vec<String>,
+    /// Write the generated CA certificate (PEM) to FILE, for the webhook configuration's caBundle.
+    #[arg(long, value_name = "FILE", conflicts_with = "tls_cert")]
+    pub ca_out: Option<PathBuf>,
+    /// When policies cannot be evaluated: fail (deny with code 500) or ignore (admit with a warning).
+    #[arg(long, value_enum, default_value_t)]
+    pub failure_policy: FailurePolicyArg,
+    /// The largest AdmissionReview accepted, in bytes; larger requests get HTTP 413.
+    #[arg(long, value_name = "BYTES", default_value_t = ferry_gates::admission::DEFAULT_BODY_LIMIT)]
+    pub max_request_bytes: usize,
+    /// How long one constraint's policy may run on one request, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    pub policy_time_limit_ms: u64,
+}
+
+/// `--failure-policy` values, after a ValidatingWebhookConfiguration's `failurePolicy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum FailurePolicyArg {
+    #[default]
+    Fail,
+    Ignore,
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod admission;
 mod app;
 mod controller;
 mod health;
@@ -57,6 +58,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Controller(args) => controller::run(&globals, &args).await.map(|()| Exit::Success),
         Command::Health(cmd) => health::run(cmd),
         Command::Render(args) => render::run(&args),
+        Command::Admission(cmd) => admission::run(cmd).await,
     }
 }
 

@@ -3,6 +3,7 @@
 //! as clients. Every assertion reads the cluster's answer back; waiting is polling with a
 //! deadline, never a fixed sleep.
 
+mod admission;
 mod app;
 mod harness;
 mod kube_rs;
