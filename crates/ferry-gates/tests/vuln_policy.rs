@@ -12,7 +12,7 @@ fn date(text: &str) -> Date {
     text.parse().unwrap()
 }
 
-/// Trivy and Grype on the same image, merged (11 findings).
+/// Trivy and Grype on the same image, merged (12 findings, 2 suppressed by the scanners).
 fn image_findings() -> Vec<Finding> {
     read_reports(&[sample("trivy-image.json"), sample("grype-image.json")]).unwrap()
 }
@@ -38,7 +38,11 @@ fn production_counts_only_fixable_findings_and_fails_on_too_many_high() {
     let violation = &verdict.violations[0];
     assert_eq!((violation.threshold, violation.found, violation.allowed), (Threshold::MaxHigh, 2, 1));
     assert_eq!(violation.findings, ["CVE-2023-45288 golang.org/x/net@v0.17.0", "CVE-2024-24790 stdlib@go1.21.5"]);
-    assert_eq!(suppressed_ids(&verdict), ["CVE-2024-0727", "CVE-2022-0563"], "policy, then Grype's ignore rule");
+    assert_eq!(
+        suppressed_ids(&verdict),
+        ["CVE-2024-0727", "CVE-2023-7008", "CVE-2022-0563"],
+        "by the policy, by Trivy's VEX, by Grype's ignore rule"
+    );
 }
 
 #[test]

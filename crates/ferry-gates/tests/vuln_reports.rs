@@ -27,7 +27,7 @@ fn trivy_report_is_read_with_severities_and_fix_states() {
     let report = read_report(&sample("trivy-image.json")).unwrap();
     assert_eq!(report.format, ReportFormat::Trivy);
     assert_eq!(report.artifact, "registry.example.com/shop/api:1.4.2");
-    assert_eq!(report.findings.len(), 9, "every Vulnerabilities entry of every result");
+    assert_eq!(report.findings.len(), 10, "every Vulnerabilities entry of every result, and one modified finding");
     assert_eq!(count(&report.findings, Severity::Critical), 1);
     assert_eq!(count(&report.findings, Severity::High), 3);
     assert_eq!(count(&report.findings, Severity::Unknown), 1);
@@ -46,6 +46,10 @@ fn trivy_report_is_read_with_severities_and_fix_states() {
     assert_eq!(find(&report.findings, "CVE-2023-45853", "zlib1g").status, Status::WontFix);
     let libgcc = find(&report.findings, "CVE-2023-4039", "libgcc-s1");
     assert_eq!((libgcc.status.clone(), libgcc.fixed_version.clone()), (Status::NotFixed, None), "empty FixedVersion");
+    let modified = find(&report.findings, "CVE-2023-7008", "libsystemd0");
+    let reason = "trivy not_affected: vulnerable_code_not_in_execute_path (shop-api.openvex.json)";
+    assert_eq!((modified.severity, &modified.status), (Severity::Medium, &Status::Suppressed(reason.to_owned())));
+    assert!(!report.findings.iter().any(|f| f.id == "DS026"), "a suppressed misconfiguration is no vulnerability");
 }
 
 #[test]
@@ -105,7 +109,7 @@ fn cyclonedx_report_is_read_with_vex_states() {
 #[test]
 fn the_same_vulnerability_counts_once_across_reports() {
     let merged = read_reports(&[sample("trivy-image.json"), sample("grype-image.json")]).unwrap();
-    assert_eq!(merged.len(), 11, "8 distinct in Trivy, 3 more in Grype: {merged:#?}");
+    assert_eq!(merged.len(), 12, "9 distinct in Trivy, 3 more in Grype: {merged:#?}");
     let openssl = find(&merged, "CVE-2024-0727", "openssl");
     assert_eq!(openssl.severity, Severity::Critical, "the higher of CRITICAL (Trivy) and Medium (Grype)");
     assert_eq!(
@@ -136,6 +140,53 @@ fn a_suppression_in_one_report_wins_over_a_fix_in_another() {
     assert_eq!(merged.len(), 1);
     assert_eq!(merged[0].status, Status::Suppressed("vex: not_affected".to_owned()));
     assert_eq!((merged[0].severity, merged[0].fixed_version.as_deref()), (Severity::High, Some("2")));
+}
+
+#[test]
+fn packages_named_differently_by_two_scanners_merge_by_package_url() {
+    let trivy = parse_report("trivy.json", r#"{"SchemaVersion":2,"Results":[{"Vulnerabilities":[
+        {"VulnerabilityID":"CVE-2022-1471","PkgName":"org.yaml:snakeyaml","InstalledVersion":"1.33","Severity":"HIGH"}]}]}"#)
+    .unwrap();
+    let grype = parse_report(
+        "grype.json",
+        r#"{"matches":[{"vulnerability":{"id":"CVE-2022-1471","severity":"Critical",
+        "fix":{"versions":["2.0"],"state":"fixed"}},
+        "artifact":{"name":"snakeyaml","version":"1.33","purl":"pkg:maven/org.yaml/snakeyaml@1.33"}}]}"#,
+    )
+    .unwrap();
+    let merged = dedupe(trivy.findings.into_iter().chain(grype.findings));
+    assert_eq!(merged.len(), 1, "{merged:#?}");
+    assert_eq!((merged[0].package.as_str(), merged[0].severity), ("org.yaml:snakeyaml", Severity::Critical));
+    assert_eq!((&merged[0].status, merged[0].fixed_version.as_deref()), (&Status::Fixable, Some("2.0")));
+}
+
+#[test]
+fn a_separate_vex_document_suppresses_a_scanner_finding_through_a_bom_link() {
+    let trivy = read_report(&sample("trivy-image.json")).unwrap();
+    let vex = parse_report("shop-api.vex.json", r#"{"bomFormat":"CycloneDX","specVersion":"1.6","vulnerabilities":[
+        {"id":"CVE-2023-45853","affects":[{"ref":"urn:cdx:5d1f0c3e-7b2a-4e8f-9a61-2c4d8e0b7f13/1#pkg:deb/debian/zlib1g@1%3A1.2.13.dfsg-1?arch=amd64"}],
+         "analysis":{"state":"not_affected","justification":"vulnerable_code_not_present"}}]}"#)
+    .unwrap();
+    assert_eq!(
+        (vex.findings[0].package.as_str(), vex.findings[0].installed_version.as_str()),
+        ("zlib1g", "1:1.2.13.dfsg-1")
+    );
+    let merged = dedupe(trivy.findings.into_iter().chain(vex.findings));
+    let zlib = find(&merged, "CVE-2023-45853", "zlib1g");
+    assert_eq!(zlib.status, Status::Suppressed("vex: not_affected (vulnerable_code_not_present)".to_owned()));
+    assert_eq!(zlib.sources.len(), 2);
+}
+
+#[test]
+fn a_malformed_modified_finding_names_its_json_path() {
+    let (_, message) = error_of(
+        r#"{"SchemaVersion":2,"Results":[{"ExperimentalModifiedFindings":[
+        {"Type":"vulnerability","Status":"ignored","Finding":{"VulnerabilityID":"CVE-1","PkgName":["p"],"Severity":"LOW"}}]}]}"#,
+    );
+    assert!(
+        message.contains("at `Results[0].ExperimentalModifiedFindings[0].Finding.PkgName`: invalid type"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::error::VulnError;
 use super::finding::{Finding, ReportFormat, Source, Status};
+use super::purl::{Purl, decode};
 use super::report::{Report, typed};
 use super::severity::Severity;
 
@@ -39,6 +40,8 @@ struct Component {
     name: String,
     #[serde(default)]
     version: String,
+    #[serde(default)]
+    purl: Option<String>,
     #[serde(default)]
     components: Vec<Component>,
 }
@@ -88,8 +91,23 @@ struct Analysis {
     response: Vec<String>,
 }
 
-/// A component's name and version, found by its `bom-ref`.
-type Components<'a> = HashMap<&'a str, (&'a str, &'a str)>;
+/// What a finding needs of an affected component.
+#[derive(Clone, Default)]
+struct Package {
+    name: String,
+    version: String,
+    purl: Option<String>,
+}
+
+impl Package {
+    fn of(component: &Component) -> Package {
+        let purl = component.purl.clone().or_else(|| component.bom_ref.clone().filter(|r| Purl::parse(r).is_some()));
+        Package { name: component.name.clone(), version: component.version.clone(), purl }
+    }
+}
+
+/// Components by `bom-ref`.
+type Components = HashMap<String, Package>;
 
 /// Reads a CycloneDX BOM already parsed into `value`.
 pub fn read(origin: &str, value: &Value) -> Result<Report, VulnError> {
@@ -100,9 +118,10 @@ pub fn read(origin: &str, value: &Value) -> Result<Report, VulnError> {
     let source = Source { report: origin.to_owned(), format: ReportFormat::CycloneDx, artifact };
     let mut components = Components::new();
     index(main.into_iter().chain(&bom.components), &mut components);
+    let main = main.map(Package::of).unwrap_or_default();
     let mut findings = Vec::new();
     for vulnerability in &bom.vulnerabilities {
-        findings.extend(vulnerability_findings(vulnerability, &components, main, &source));
+        findings.extend(vulnerability_findings(vulnerability, &components, &main, &source));
     }
     Ok(Report { origin: origin.to_owned(), format: ReportFormat::CycloneDx, artifact: source.artifact, findings })
 }
@@ -120,45 +139,63 @@ fn check_spec_version(origin: &str, spec_version: &str) -> Result<(), VulnError>
 }
 
 /// Every component with a `bom-ref`, nested ones included.
-fn index<'a>(components: impl IntoIterator<Item = &'a Component>, into: &mut Components<'a>) {
+fn index<'a>(components: impl IntoIterator<Item = &'a Component>, into: &mut Components) {
     for component in components {
         if let Some(reference) = &component.bom_ref {
-            into.insert(reference, (&component.name, &component.version));
+            into.insert(reference.clone(), Package::of(component));
         }
         index(&component.components, into);
+    }
+}
+
+/// The component an `affects[].ref` names: a `bom-ref` of this BOM, the same behind a BOM-link
+/// (`urn:cdx:serial/version#bom-ref`, as a separate VEX document writes it), else a package URL.
+fn resolve(reference: &str, components: &Components) -> Package {
+    let reference = match reference.strip_prefix("urn:cdx:").and_then(|link| link.split_once('#')) {
+        Some((_, fragment)) => decode(fragment),
+        None => reference.to_owned(),
+    };
+    if let Some(package) = components.get(&reference) {
+        return package.clone();
+    }
+    match Purl::parse(&reference) {
+        Some(purl) => {
+            Package { name: purl.package_name(), version: purl.version.unwrap_or_default(), purl: Some(reference) }
+        }
+        None => Package { name: reference, ..Package::default() },
     }
 }
 
 /// One finding per affected component; a vulnerability that names none affects the BOM's own component.
 fn vulnerability_findings(
     vulnerability: &Vulnerability,
-    components: &Components<'_>,
-    main: Option<&Component>,
+    components: &Components,
+    main: &Package,
     source: &Source,
 ) -> Vec<Finding> {
     let severity = severity(&vulnerability.ratings);
-    let make = |package: &str, installed: &str, fixed: Option<String>| Finding {
+    let make = |package: Package, fixed: Option<String>| Finding {
         id: vulnerability.id.clone(),
-        package: package.to_owned(),
-        installed_version: installed.to_owned(),
+        package: package.name,
+        purl: package.purl,
+        installed_version: package.version,
         status: status(vulnerability.analysis.as_ref(), fixed.is_some()),
         fixed_version: fixed,
         severity,
         sources: vec![source.clone()],
     };
     if vulnerability.affects.is_empty() {
-        let (name, version) = main.map(|c| (c.name.as_str(), c.version.as_str())).unwrap_or_default();
-        return vec![make(name, version, None)];
+        return vec![make(main.clone(), None)];
     }
     vulnerability
         .affects
         .iter()
         .map(|affect| {
-            let (name, version) =
-                components.get(affect.reference.as_str()).copied().unwrap_or_else(|| purl_parts(&affect.reference));
-            let version =
-                if version.is_empty() { version_with_status(affect, "affected").unwrap_or_default() } else { version };
-            make(name, version, version_with_status(affect, "unaffected").map(str::to_owned))
+            let mut package = resolve(&affect.reference, components);
+            if package.version.is_empty() {
+                package.version = version_with_status(affect, "affected").unwrap_or_default().to_owned();
+            }
+            make(package, version_with_status(affect, "unaffected").map(str::to_owned))
         })
         .collect()
 }
@@ -211,25 +248,9 @@ fn version_with_status<'a>(affect: &'a Affect, status: &str) -> Option<&'a str> 
     affect.versions.iter().find(|v| v.status.as_deref() == Some(status)).and_then(|v| v.version.as_deref())
 }
 
-/// Name and version from a package URL (`pkg:type/namespace/name@version?qualifiers`), for a
-/// reference to a component outside this BOM; anything else is taken whole as the name.
-fn purl_parts(reference: &str) -> (&str, &str) {
-    let Some(rest) = reference.strip_prefix("pkg:") else { return (reference, "") };
-    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
-    let (path, version) = rest.split_once('@').unwrap_or((rest, ""));
-    (path.rsplit('/').next().unwrap_or(path), version)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn purl_parts_take_name_and_version() {
-        assert_eq!(purl_parts("pkg:deb/debian/openssl@3.0.9-1?arch=amd64"), ("openssl", "3.0.9-1"));
-        assert_eq!(purl_parts("pkg:golang/golang.org/x/net@v0.17.0"), ("net", "v0.17.0"));
-        assert_eq!(purl_parts("some-ref"), ("some-ref", ""));
-    }
 
     #[test]
     fn score_only_ratings_are_graded() {

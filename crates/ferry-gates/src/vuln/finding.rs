@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::purl::Purl;
 use super::severity::Severity;
 
 /// The report formats this module reads.
@@ -93,8 +94,11 @@ pub struct Source {
 pub struct Finding {
     /// The vulnerability id (`CVE-…`, `GHSA-…`).
     pub id: String,
-    /// The affected package's name.
+    /// The affected package's name, as the scanner spells it.
     pub package: String,
+    /// The package URL, when the report gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purl: Option<String>,
     /// The version found.
     pub installed_version: String,
     /// The version (or versions, as the scanner wrote them) that fix it.
@@ -111,6 +115,16 @@ impl Finding {
     /// Whether a fixed version exists (and the finding is not suppressed).
     pub fn is_fixable(&self) -> bool {
         self.status == Status::Fixable
+    }
+
+    /// The package's name as its ecosystem spells it (from the package URL when there is one), which
+    /// is the same whichever scanner reported it: Grype's `snakeyaml` is Trivy's `org.yaml:snakeyaml`.
+    pub fn package_key(&self) -> String {
+        self.purl
+            .as_deref()
+            .and_then(Purl::parse)
+            .map(|purl| purl.package_name())
+            .unwrap_or_else(|| self.package.clone())
     }
 }
 

@@ -55,6 +55,8 @@ struct GrypeArtifact {
     name: String,
     #[serde(default)]
     version: String,
+    #[serde(default)]
+    purl: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -108,6 +110,7 @@ fn finding(
     Finding {
         id: vulnerability.id,
         package: artifact.name,
+        purl: artifact.purl.filter(|p| !p.is_empty()),
         installed_version: artifact.version,
         fixed_version,
         severity: vulnerability.severity,

@@ -15,7 +15,9 @@
 //! | CycloneDX | an `unaffected` version in `affects[].versions`, or `analysis.response` `update` | `analysis.response` `will_not_fix` | `analysis.state` `not_affected`, `false_positive`, `resolved`, `resolved_with_pedigree` |
 //!
 //! Anything else is "not fixed". The same id, package and installed version counts once across
-//! reports ([`dedupe`]).
+//! reports ([`dedupe`]); packages are compared by their package URL when the report has one, so
+//! Grype's `snakeyaml` and Trivy's `org.yaml:snakeyaml` are one package. Trivy's
+//! `ExperimentalModifiedFindings` (`--show-suppressed`) are read as suppressed findings.
 //!
 //! # Policy file
 //!
@@ -62,6 +64,7 @@ mod error;
 mod finding;
 mod grype;
 mod policy;
+mod purl;
 mod report;
 mod severity;
 mod suppression;
@@ -74,6 +77,7 @@ pub use dedupe::dedupe;
 pub use error::VulnError;
 pub use finding::{Finding, ReportFormat, Source, Status};
 pub use policy::{API_VERSION, KIND, VulnerabilityPolicy};
+pub use purl::Purl;
 pub use report::{Report, detect, parse_report, read_report, read_reports};
 pub use severity::{Severity, SeverityParseError};
 pub use suppression::{ExpiredSuppression, Suppression};

@@ -70,10 +70,19 @@ pub fn detect(origin: &str, value: &Value) -> Result<ReportFormat, VulnError> {
 
 /// Deserialises `value` into a reader's types; an error names the JSON path of the bad field.
 pub(super) fn typed<T: DeserializeOwned>(origin: &str, value: &Value) -> Result<T, VulnError> {
-    serde_path_to_error::deserialize(value).map_err(|e| VulnError::Field {
-        origin: origin.to_owned(),
-        path: e.path().to_string(),
-        problem: first_line(&e.inner().to_string()),
+    typed_at(origin, "", value)
+}
+
+/// Like [`typed`] for a value found at the JSON path `at` of the report.
+pub(super) fn typed_at<T: DeserializeOwned>(origin: &str, at: &str, value: &Value) -> Result<T, VulnError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let inner = e.path().to_string();
+        let path = match (at, inner.as_str()) {
+            ("", inner) => inner.to_owned(),
+            (at, ".") => at.to_owned(),
+            (at, inner) => format!("{at}.{inner}"),
+        };
+        VulnError::Field { origin: origin.to_owned(), path, problem: first_line(&e.inner().to_string()) }
     })
 }
 

@@ -12,7 +12,7 @@ use super::finding::Finding;
 pub struct Suppression {
     /// The vulnerability id (compared case-insensitively).
     pub id: String,
-    /// Only in this package (any package when absent).
+    /// Only in this package, as the scanner or its ecosystem spells it (any package when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
     /// Only at this installed version (any version when absent).
@@ -51,7 +51,7 @@ impl Suppression {
     /// Whether it names `finding`.
     pub fn matches(&self, finding: &Finding) -> bool {
         self.id.eq_ignore_ascii_case(&finding.id)
-            && self.package.as_ref().is_none_or(|p| *p == finding.package)
+            && self.package.as_ref().is_none_or(|p| *p == finding.package || *p == finding.package_key())
             && self.version.as_ref().is_none_or(|v| *v == finding.installed_version)
     }
 

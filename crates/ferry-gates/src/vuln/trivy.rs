@@ -1,11 +1,13 @@
-//! Trivy JSON reports (`SchemaVersion` 2): `Results[].Vulnerabilities[]`.
+//! Trivy JSON reports (`SchemaVersion` 2): `Results[].Vulnerabilities[]`, and the findings a VEX
+//! document or an ignore file suppressed, which `--show-suppressed` lists in
+//! `Results[].ExperimentalModifiedFindings[]`.
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::VulnError;
 use super::finding::{Finding, ReportFormat, Source, Status};
-use super::report::{Report, typed};
+use super::report::{Report, typed, typed_at};
 use super::severity::Severity;
 
 /// The one schema version read; Trivy has written it since v0.20.
@@ -26,6 +28,24 @@ struct TrivyReport {
 struct TrivyResult {
     #[serde(default)]
     vulnerabilities: Option<Vec<TrivyVulnerability>>,
+    #[serde(default)]
+    experimental_modified_findings: Option<Vec<ModifiedFinding>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ModifiedFinding {
+    #[serde(default, rename = "Type")]
+    kind: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    statement: String,
+    #[serde(default)]
+    source: String,
+    /// Read as a vulnerability only when `Type` says it is one (misconfigurations look different).
+    #[serde(default)]
+    finding: Value,
 }
 
 #[derive(Deserialize)]
@@ -35,12 +55,20 @@ struct TrivyVulnerability {
     vulnerability_id: String,
     pkg_name: String,
     #[serde(default)]
+    pkg_identifier: Option<TrivyPkgIdentifier>,
+    #[serde(default)]
     installed_version: String,
     #[serde(default)]
     fixed_version: Option<String>,
     severity: Severity,
     #[serde(default)]
     status: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TrivyPkgIdentifier {
+    #[serde(default, rename = "PURL")]
+    purl: Option<String>,
 }
 
 /// Reads a Trivy report already parsed into `value`.
@@ -53,13 +81,18 @@ pub fn read(origin: &str, value: &Value) -> Result<Report, VulnError> {
         });
     }
     let source = Source { report: origin.to_owned(), format: ReportFormat::Trivy, artifact: report.artifact_name };
-    let findings = report
-        .results
-        .unwrap_or_default()
-        .into_iter()
-        .flat_map(|result| result.vulnerabilities.unwrap_or_default())
-        .map(|vulnerability| finding(vulnerability, &source))
-        .collect();
+    let mut findings = Vec::new();
+    for (at, result) in report.results.unwrap_or_default().into_iter().enumerate() {
+        findings.extend(result.vulnerabilities.unwrap_or_default().into_iter().map(|v| finding(v, &source)));
+        for (index, modified) in result.experimental_modified_findings.unwrap_or_default().iter().enumerate() {
+            if modified.kind == "vulnerability" {
+                let path = format!("Results[{at}].ExperimentalModifiedFindings[{index}].Finding");
+                let mut suppressed = finding(typed_at(origin, &path, &modified.finding)?, &source);
+                suppressed.status = Status::Suppressed(modified_reason(modified));
+                findings.push(suppressed);
+            }
+        }
+    }
     Ok(Report { origin: origin.to_owned(), format: ReportFormat::Trivy, artifact: source.artifact, findings })
 }
 
@@ -69,12 +102,25 @@ fn finding(vulnerability: TrivyVulnerability, source: &Source) -> Finding {
     Finding {
         id: vulnerability.vulnerability_id,
         package: vulnerability.pkg_name,
+        purl: vulnerability.pkg_identifier.and_then(|id| id.purl),
         installed_version: vulnerability.installed_version,
         fixed_version,
         severity: vulnerability.severity,
         status,
         sources: vec![source.clone()],
     }
+}
+
+/// Why Trivy suppressed a finding: `trivy not_affected: <statement> (<source>)`.
+fn modified_reason(modified: &ModifiedFinding) -> String {
+    let mut reason = format!("trivy {}", if modified.status.is_empty() { "ignored" } else { &modified.status });
+    if !modified.statement.is_empty() {
+        reason = format!("{reason}: {}", modified.statement);
+    }
+    if !modified.source.is_empty() {
+        reason = format!("{reason} ({})", modified.source);
+    }
+    reason
 }
 
 /// Trivy's `Status` (absent in older reports): a fixed version makes a finding fixable whatever it says.
