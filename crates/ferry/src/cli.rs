@@ -54,6 +54,12 @@ pub enum Command {
     /// The validating admission webhook enforcing Gatekeeper Constraints at the cluster.
     #[command(subcommand)]
     Admission(AdmissionCommand),
+    /// Scan for secrets with gitleaks rules and configuration (`ferry scan secrets`).
+    #[command(subcommand)]
+    Scan(ScanCommand),
+    /// Gatekeeper policies: run gator test suites, evaluate objects against constraints.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
 }
 
 #[derive(Debug, Args)]
@@ -246,6 +252,97 @@ pub struct ServeArgs {
     /// Milliseconds before simulated workloads report ready.
     #[arg(long, default_value_t = 1000)]
     pub ready_delay_ms: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScanCommand {
+    /// Scan a Git history, staged changes, a directory or stdin for secrets (as gitleaks does).
+    #[command(
+        after_help = "Examples:\n  ferry scan secrets                      # every commit of the repository in .\n  ferry scan secrets --log-opts=\"main..HEAD\" --report-format sarif --report-path leaks.sarif\n  ferry scan secrets --staged              # a pre-commit hook\n  ferry scan secrets --no-git deploy/ --redact\n  cat file.env | ferry scan secrets -\n\nConfiguration: --config, else $GITLEAKS_CONFIG (a path), else $GITLEAKS_CONFIG_TOML (the text),\nelse PATH/.gitleaks.toml, else Ferry's default rules.\nExit codes: 0 no leaks, 1 (or --exit-code) leaks found, 2 the scan could not run."
+    )]
+    Secrets(SecretsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SecretsArgs {
+    /// The Git repository, or with --no-git the directory, to scan; `-` reads stdin.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// A gitleaks TOML configuration file. (It shadows the global --config; only a value given
+    /// on the command line counts, see `commands::scan`.)
+    #[arg(short = 'c', long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Scan the files under PATH as they are, not the Git history.
+    #[arg(long, conflicts_with_all = ["log_opts", "staged"])]
+    pub no_git: bool,
+    /// Arguments for `git log` selecting the commits to scan (e.g. "main..HEAD", "-n 5").
+    #[arg(long, allow_hyphen_values = true, value_name = "ARGS")]
+    pub log_opts: Option<String>,
+    /// Scan the changes staged for commit (`git diff --cached`).
+    #[arg(long, conflicts_with = "log_opts")]
+    pub staged: bool,
+    /// Report format: json, sarif or junit (default: from the report file's extension, else json).
+    #[arg(short = 'f', long, value_enum, requires = "report_path")]
+    pub report_format: Option<ReportFormatArg>,
+    /// Write a report of the findings to FILE; `-` writes it to stdout.
+    #[arg(short = 'r', long, value_name = "FILE|-")]
+    pub report_path: Option<PathBuf>,
+    /// Hide secrets in reports and output: --redact hides all of each, --redact=N hides N percent.
+    #[arg(long, value_name = "PERCENT", num_args = 0..=1, require_equals = true, default_missing_value = "100",
+          value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub redact: Option<u8>,
+    /// The exit code when leaks are found.
+    #[arg(long, default_value_t = 1)]
+    pub exit_code: u8,
+    /// A gitleaks JSON report whose findings are not reported again.
+    #[arg(short = 'b', long)]
+    pub baseline_path: Option<PathBuf>,
+    /// A .gitleaksignore file, or a directory holding one (PATH's own is always read).
+    #[arg(short = 'i', long, default_value = ".")]
+    pub gitleaks_ignore_path: PathBuf,
+    /// Skip files larger than N MiB (0: no limit; default: 100).
+    #[arg(long, value_name = "N")]
+    pub max_target_megabytes: Option<u64>,
+    /// Report findings on lines marked `gitleaks:allow` too.
+    #[arg(long)]
+    pub ignore_gitleaks_allow: bool,
+    /// In directory scans, scan the files symbolic links point to.
+    #[arg(long)]
+    pub follow_symlinks: bool,
+}
+
+/// `--report-format` values, as gitleaks spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormatArg {
+    Json,
+    Sarif,
+    Junit,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run gator test suites (kind: Suite) under PATH, as `gator verify` does.
+    #[command(
+        after_help = "Examples:\n  ferry policy verify policies/\n  ferry policy verify policies/requiredlabels/suite.yaml -v\n\nExit codes: 0 every assertion holds, 1 an assertion failed, 2 no suite could be loaded."
+    )]
+    Verify {
+        /// A suite file, or a directory searched recursively for suites (a trailing `/...` is accepted).
+        path: PathBuf,
+    },
+    /// Evaluate objects against the ConstraintTemplates and Constraints in a directory.
+    #[command(
+        after_help = "Examples:\n  ferry policy eval --policies policies/ deploy.yaml service.yaml\n  ferry render overlays/prod > prod.yaml && ferry policy eval --policies policies/ prod.yaml -o json\n\nFiles may hold several YAML documents, List objects and AdmissionReviews. Every given object is\nin the inventory (data.inventory). Exit codes: 0 no deny violation, 1 a deny violation, 2 could not run."
+    )]
+    Eval {
+        /// The directory holding ConstraintTemplates and Constraints (YAML or JSON, recursively).
+        #[arg(long, value_name = "DIR")]
+        policies: PathBuf,
+        /// YAML or JSON files holding the objects to evaluate.
+        #[arg(required = true, value_name = "OBJECT_FILE")]
+        files: Vec<PathBuf>,
+        #[arg(short, long, value_enum, default_value_t)]
+        output: Output,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -34,6 +34,7 @@ fn exit_code(outcome: anyhow::Result<commands::Exit>) -> ExitCode {
     match outcome {
         Ok(commands::Exit::Success) => ExitCode::SUCCESS,
         Ok(commands::Exit::Problem) => ExitCode::from(1),
+        Ok(commands::Exit::ProblemCode(code)) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)

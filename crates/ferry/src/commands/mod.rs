@@ -6,7 +6,9 @@ mod controller;
 mod health;
 mod localkube;
 mod output;
+mod policy;
 mod render;
+mod scan;
 
 pub use render::run as render_now;
 mod up;
@@ -24,6 +26,8 @@ pub enum Exit {
     Success,
     /// It ran and found a problem: differences, a failed sync, a timeout.
     Problem,
+    /// It ran and found a problem, to be reported with this exit code (`--exit-code N`).
+    ProblemCode(u8),
 }
 
 /// Global options every engine command uses.
@@ -59,6 +63,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Health(cmd) => health::run(cmd),
         Command::Render(args) => render::run(&args),
         Command::Admission(cmd) => admission::run(cmd).await,
+        Command::Scan(cmd) => scan::run(cmd, cli.verbose),
+        Command::Policy(cmd) => policy::run(cmd, cli.verbose),
     }
 }
 

@@ -9,4 +9,6 @@ mod harness;
 mod kube_rs;
 mod kubectl;
 mod lifecycle;
+mod policy;
 mod render;
+mod scan;
