@@ -157,3 +157,22 @@ fn eval_without_constraints_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("no Constraints found"), "{}", text(&out.stderr));
 }
+
+/// An AdmissionReview is reviewed as its request: an UPDATE of a Service to NodePort is denied.
+#[test]
+fn eval_reviews_an_admission_review_as_its_request() {
+    let tmp = tempfile::tempdir().expect("a temp dir");
+    let policies = tmp.path().join("policies");
+    let sample = testdata("library/blocknodeport/samples/block-node-port");
+    let template = std::fs::read_to_string(testdata("library/blocknodeport/template.yaml")).expect("template");
+    write(&policies.join("template.yaml"), &template);
+    let constraint = std::fs::read_to_string(sample.join("constraint.yaml")).expect("constraint");
+    write(&policies.join("constraint.yaml"), &constraint);
+    let review = sample.join("admission_review_update.yaml");
+    let out = ferry(&["policy", "eval", "--policies", arg(&policies), arg(&review), "-o", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}{}", text(&out.stdout), text(&out.stderr));
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).expect("a JSON array");
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0]["object"].as_str().is_some_and(|o| o.starts_with("Service/")), "{rows:?}");
+    assert!(rows[0]["message"].as_str().is_some_and(|m| m.contains("NodePort")), "{rows:?}");
+}

@@ -141,9 +141,10 @@ fn stdin_is_scanned_and_redacted() {
     assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
 }
 
-/// A SARIF report file is SARIF 2.1.0 with one result naming the rule and the file.
+/// A SARIF report file is SARIF 2.1.0 with one result naming the rule and the file; a `.xml`
+/// report path gives JUnit.
 #[test]
-fn sarif_report_file() {
+fn report_files_in_sarif_and_junit() {
     let (tmp, _) = repo_with_removed_secret();
     let out = ferry_scan(tmp.path(), &["--report-format", "sarif", "--report-path", "leaks.sarif"], None);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -154,6 +155,42 @@ fn sarif_report_file() {
     assert_eq!(results.len(), 1);
     assert_eq!(results[0]["ruleId"], "github-pat");
     assert!(text.contains("config/app.env"));
+
+    let out = ferry_scan(tmp.path(), &["--report-path", "leaks.xml"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let junit = std::fs::read_to_string(tmp.path().join("leaks.xml")).expect("the JUnit file");
+    assert!(junit.starts_with("<?xml") && junit.contains("<testsuite") && junit.contains("github-pat"), "{junit}");
+}
+
+/// A `.gitleaksignore` fingerprint given with `-i` suppresses its finding and only that one.
+#[test]
+fn a_gitleaksignore_fingerprint_suppresses_its_finding() {
+    let tmp = tempfile::tempdir().expect("a temp dir");
+    write(&tmp.path().join("src/a.env"), &format!("TOKEN={TOKEN}\n"));
+    write(&tmp.path().join("src/b.env"), &format!("TOKEN={OTHER_TOKEN}\n"));
+    write(&tmp.path().join("ignores/.gitleaksignore"), "# reviewed: a test fixture\na.env:github-pat:1\n");
+    let out = ferry_scan(tmp.path(), &["--no-git", "src", "-i", "ignores", "-r", "-"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["File"], "b.env");
+    assert!(stderr(&out).contains("1 suppressed"), "{}", stderr(&out));
+}
+
+/// Files over `--max-target-megabytes` are skipped, and the summary says so (with `-v`, which).
+#[test]
+fn large_files_are_skipped_and_reported() {
+    let tmp = tempfile::tempdir().expect("a temp dir");
+    let mut big = "x".repeat(2 * 1024 * 1024);
+    big.push_str(&format!("\nTOKEN={TOKEN}\n"));
+    write(&tmp.path().join("data/big.log"), &big);
+    write(&tmp.path().join("data/small.txt"), "fine\n");
+    let out = ferry_scan(tmp.path(), &["--no-git", "data", "--max-target-megabytes", "1", "-v"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 skipped (1 too large)"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("skipped big.log: too large"), "{}", stderr(&out));
+    let unlimited = ferry_scan(tmp.path(), &["--no-git", "data", "--max-target-megabytes", "0"], None);
+    assert_eq!(unlimited.status.code(), Some(1), "{}", stderr(&unlimited));
 }
 
 /// `--exit-code N` replaces 1 when leaks are found, and changes nothing when none are.
