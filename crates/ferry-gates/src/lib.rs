@@ -6,7 +6,7 @@
 //! - `vuln`: Trivy, Grype and CycloneDX (VEX) reports normalised and judged against thresholds per
 //!   environment, with suppressions that expire.
 //! - `admission`: a validating admission webhook enforcing those policies over HTTPS.
-pub mod secrets;
-pub mod policy;
-pub mod vuln;
 pub mod admission;
+pub mod policy;
+pub mod secrets;
+pub mod vuln;
