@@ -16,7 +16,7 @@ pub(crate) struct Document {
     pub line: usize,
 }
 
-fn yaml_options() -> Options {
+pub(crate) fn yaml_options() -> Options {
     let mut options = options! {
         budget: budget! {
             max_aliases: 10_000,

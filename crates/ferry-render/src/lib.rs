@@ -12,7 +12,7 @@ mod glob;
 pub mod helm;
 pub mod kustomize;
 mod objects;
-mod path;
+pub mod path;
 pub mod sops;
 
 pub use directory::{DirectoryOptions, MAX_FILE_BYTES, MAX_OUTPUT_BYTES, SourceFile, render_directory};

@@ -22,6 +22,23 @@ pub(crate) fn normalize_dir(dir: &str) -> Result<String, RenderError> {
     Ok(parts.join("/"))
 }
 
+/// `rel` joined onto the directory `dir` (a leading `/` starts from the root) with `.` and `..`
+/// resolved; `None` when a `..` would climb above the root.
+pub fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> =
+        if rel.starts_with('/') { Vec::new() } else { dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect() };
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// `path` relative to `dir`, when the file lies somewhere below it.
 pub(crate) fn relative_to<'p>(path: &'p str, dir: &str) -> Option<&'p str> {
     if dir.is_empty() {

@@ -64,8 +64,9 @@ fn apply_overrides(
     let join = |name: &str| if dir.is_empty() { name.to_owned() } else { format!("{dir}/{name}") };
     let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     let exists = |rel: &str| {
-        let target = join_normalized(dir, rel);
-        paths.iter().any(|p| *p == target || p.starts_with(&format!("{target}/")))
+        // A component outside the repository does not exist in it.
+        ferry_render::path::join(dir, rel)
+            .is_some_and(|target| paths.iter().any(|p| *p == target || p.starts_with(&format!("{target}/"))))
     };
     let Some(file) = files.iter_mut().find(|f| KUSTOMIZATION_FILES.iter().any(|n| f.path == join(n))) else {
         return Err(
@@ -90,20 +91,4 @@ fn apply_overrides(
 
 fn file_name(dir: &str) -> String {
     if dir.is_empty() { "kustomization.yaml".to_owned() } else { format!("{dir}/kustomization.yaml") }
-}
-
-/// `dir/rel` with `.` and `..` resolved (a `..` above the root is dropped; this only decides
-/// whether a component exists, the build itself enforces confinement).
-fn join_normalized(dir: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in rel.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
 }

@@ -112,7 +112,7 @@ impl Workspace {
         if rel.starts_with('$') {
             return Err(refuse("`$ref` values files of multi-source Applications are not supported"));
         }
-        let repo_path = join(chart_dir, rel).ok_or_else(|| refuse("the path leaves the repository"))?;
+        let repo_path = crate::path::join(chart_dir, rel).ok_or_else(|| refuse("the path leaves the repository"))?;
         match files.iter().find(|f| f.path == repo_path) {
             Some(file) => Ok(Some(file)),
             None if ignore_missing => Ok(None),
@@ -173,21 +173,6 @@ impl Workspace {
     fn io(&self, what: &str, e: &std::io::Error) -> HelmError {
         HelmError::Io { chart: self.chart.clone(), message: format!("{what}: {e}") }
     }
-}
-
-/// `rel` joined onto `dir` with `.` and `..` resolved; `None` when it leaves the repository.
-fn join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in rel.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// Helm values must be UTF-8 YAML whose (single) document is a map, or empty.

@@ -116,31 +116,7 @@ pub fn merge_all(specs: &mut Vec<FieldSpec>, incoming: Vec<FieldSpec>) -> Result
 
 /// kustomize's legacy kind order, used to sort field specs and back references.
 fn kind_rank(kind: &str) -> i32 {
-    const FIRST: [&str; 22] = [
-        "Namespace",
-        "ResourceQuota",
-        "StorageClass",
-        "CustomResourceDefinition",
-        "ServiceAccount",
-        "PodSecurityPolicy",
-        "Role",
-        "ClusterRole",
-        "RoleBinding",
-        "ClusterRoleBinding",
-        "ConfigMap",
-        "Secret",
-        "Endpoints",
-        "Service",
-        "LimitRange",
-        "PriorityClass",
-        "PersistentVolume",
-        "PersistentVolumeClaim",
-        "Deployment",
-        "StatefulSet",
-        "CronJob",
-        "PodDisruptionBudget",
-    ];
-    const LAST: [&str; 2] = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
+    use super::sort::{DEFAULT_ORDER_FIRST as FIRST, DEFAULT_ORDER_LAST as LAST};
     if let Some(i) = FIRST.iter().position(|k| *k == kind) {
         return i as i32 - FIRST.len() as i32;
     }

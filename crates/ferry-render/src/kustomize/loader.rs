@@ -43,18 +43,7 @@ pub trait Loader {
 
 /// Joins `rel` onto `dir` and normalises `.` and `..`; `None` when the result leaves the root.
 pub fn normalize(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> =
-        if rel.starts_with('/') { Vec::new() } else { dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect() };
-    for part in rel.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
+    crate::path::join(dir, rel)
 }
 
 /// Files on disk under `root` (no path of the loader leaves it, symlinks included; `/` for a

@@ -6,26 +6,15 @@
 //! Output is block YAML with every string double-quoted, so it reads back to exactly the
 //! decrypted values whatever YAML 1.1 or 1.2 habits the reader has.
 
-use serde_saphyr::{NonFiniteFloatPolicy, Options, budget, options};
+use serde_saphyr::{NonFiniteFloatPolicy, Options};
 
 use super::error::SopsError;
 use super::tree::Tree;
 
+/// The manifest reader's budgets (alias bombs, depth, size), read as sops's yaml.v3 reads.
 fn yaml_options() -> Options {
-    let mut options = options! {
-        budget: budget! {
-            max_aliases: 10_000,
-            max_depth: 100,
-            max_documents: 10_000,
-            max_nodes: 4_000_000,
-            max_total_scalar_bytes: 64 * 1024 * 1024,
-        },
-        legacy_octal_numbers: true,
-        strict_booleans: true,
-        with_snippet: false,
-    };
-    options.alias_limits.max_total_replayed_events = 250_000;
-    options.alias_limits.max_replay_stack_depth = 16;
+    let mut options = crate::documents::yaml_options();
+    options.strict_booleans = true;
     // yaml.v3 reads `.inf` and `.nan` as floats.
     options.non_finite_float_policy = NonFiniteFloatPolicy::PassThrough;
     options
