@@ -204,6 +204,9 @@ mod tests {
         assert!(HelmProgram::new("/no/such/dir/helm").locate().is_err());
     }
 
+    /// A stand-in script, not Helm: the runner's own contract (stderr kept, a run over its
+    /// deadline killed) needs a program that fails and one that hangs on demand; real Helm is
+    /// exercised in tests/helm_render.rs.
     #[test]
     fn failures_carry_stderr_and_slow_runs_are_killed() {
         let dir = tempfile::tempdir().unwrap();
