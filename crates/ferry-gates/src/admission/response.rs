@@ -4,7 +4,8 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::policy::{EnforcementAction, Violation};
+use super::validator::FailurePolicy;
+use crate::policy::{EnforcementAction, Evaluation, Violation};
 
 /// `status.code` of an admitted request.
 const OK: u16 = 200;
@@ -50,7 +51,7 @@ impl AdmissionResponse {
         let messages = |action| {
             violations
                 .iter()
-                .filter(|v| v.enforcement_action == action)
+                .filter(|v| v.has_action(action))
                 .map(|v| format!("[{}] {}", v.constraint, v.msg))
                 .collect::<Vec<_>>()
         };
@@ -65,25 +66,31 @@ impl AdmissionResponse {
         Self { uid: uid.to_owned(), allowed: denials.is_empty(), status, warnings }
     }
 
-    /// The policies could not be evaluated and the webhook fails closed: denied with code 500.
-    pub fn errored(uid: &str, message: &str) -> Self {
-        Self {
-            uid: uid.to_owned(),
-            allowed: false,
-            status: ResponseStatus { code: INTERNAL_ERROR, reason: None, message: Some(message.to_owned()) },
-            warnings: Vec::new(),
+    /// The verdict for an evaluation in which some constraints may have failed. Violations count
+    /// as in [`AdmissionResponse::from_violations`]. A failed constraint that would deny fails
+    /// closed under [`FailurePolicy::Fail`] (code 500, its error first in the message, the other
+    /// constraints' denials after it); under [`FailurePolicy::Ignore`], and for `warn`
+    /// constraints, its error becomes a warning; a failed `dryrun` constraint changes nothing.
+    pub fn from_evaluation(uid: &str, evaluation: &Evaluation, failure_policy: FailurePolicy) -> Self {
+        let mut response = Self::from_violations(uid, &evaluation.violations);
+        let (fatal, tolerated): (Vec<_>, Vec<_>) =
+            evaluation.errors.iter().partition(|e| e.denies() && failure_policy == FailurePolicy::Fail);
+        for failed in tolerated {
+            if failed.denies() {
+                response.warnings.push(format!("policies not evaluated, admitted by failure policy Ignore: {failed}"));
+            } else if failed.enforcement_actions.contains(&EnforcementAction::Warn) {
+                response.warnings.push(format!("[{}] not evaluated: {failed}", failed.constraint));
+            }
         }
-    }
-
-    /// The policies could not be evaluated and the webhook fails open: admitted, the error
-    /// passed on as a warning so the client still learns of it.
-    pub fn admitted_on_error(uid: &str, message: &str) -> Self {
-        Self {
-            uid: uid.to_owned(),
-            allowed: true,
-            status: ResponseStatus { code: OK_WITH_WARNINGS, reason: None, message: None },
-            warnings: vec![format!("policies not evaluated, admitted by failure policy Ignore: {message}")],
+        if !fatal.is_empty() {
+            let mut lines: Vec<String> = fatal.iter().map(|e| e.to_string()).collect();
+            lines.extend(response.status.message.take());
+            response.allowed = false;
+            response.status = ResponseStatus { code: INTERNAL_ERROR, reason: None, message: Some(lines.join("\n")) };
+        } else if response.allowed && !response.warnings.is_empty() {
+            response.status.code = OK_WITH_WARNINGS;
         }
+        response
     }
 
     /// The whole AdmissionReview answering a request of `api_version`.
@@ -103,6 +110,7 @@ mod tests {
             constraint: constraint.into(),
             template_kind: "K8sRequiredLabels".into(),
             enforcement_action: action,
+            enforcement_actions: vec![action],
             msg: msg.into(),
             details: None,
         }

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::error::MalformedReview;
 use super::response::AdmissionResponse;
-use crate::policy::{Inventory, PolicySet, ReviewRequest};
+use crate::policy::{EnforcementPoint, Inventory, PolicySet, ReviewRequest};
 
 /// The AdmissionReview API versions the webhook answers.
 const API_VERSIONS: [&str; 2] = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"];
@@ -66,16 +66,11 @@ impl Validator {
             .filter(|uid| !uid.is_empty())
             .ok_or_else(|| MalformedReview::new("field `request.uid`: a request needs a uid to answer"))?;
         let request = ReviewRequest::from_admission_review(review).map_err(|e| MalformedReview::new(e.to_string()))?;
-        let response = match self.policies.evaluate(&request, &self.inventory) {
-            Ok(violations) => AdmissionResponse::from_violations(uid, &violations),
-            Err(error) => {
-                tracing::warn!(uid, %error, "policies could not be evaluated");
-                match self.failure_policy {
-                    FailurePolicy::Fail => AdmissionResponse::errored(uid, &error.to_string()),
-                    FailurePolicy::Ignore => AdmissionResponse::admitted_on_error(uid, &error.to_string()),
-                }
-            }
-        };
+        let evaluation = self.policies.evaluate_at(&request, &self.inventory, EnforcementPoint::Validation);
+        for failed in &evaluation.errors {
+            tracing::warn!(uid, constraint = %failed.constraint, error = %failed.error, "constraint not evaluated");
+        }
+        let response = AdmissionResponse::from_evaluation(uid, &evaluation, self.failure_policy);
         tracing::debug!(uid, allowed = response.allowed, code = response.status.code, "reviewed");
         Ok(response.into_review(api_version))
     }

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::enforcement::{Enforcement, EnforcementPoint};
 use super::error::PolicyError;
 use super::matching::Match;
 use super::yaml::str_at;
@@ -31,7 +32,16 @@ impl EnforcementAction {
         }
     }
 
-    fn parse(text: &str) -> Option<Self> {
+    /// Orders actions strongest first: deny, warn, dryrun.
+    pub(crate) fn strength(self) -> u8 {
+        match self {
+            Self::Deny => 0,
+            Self::Warn => 1,
+            Self::Dryrun => 2,
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<Self> {
         match text {
             "deny" => Some(Self::Deny),
             "dryrun" => Some(Self::Dryrun),
@@ -54,7 +64,7 @@ pub struct Constraint {
     kind: String,
     matcher: Match,
     parameters: Option<Value>,
-    enforcement_action: EnforcementAction,
+    enforcement: Enforcement,
 }
 
 impl Constraint {
@@ -78,18 +88,8 @@ impl Constraint {
             Some(value) => Match::parse(value, &origin)?,
         };
         let parameters = object.pointer("/spec/parameters").filter(|p| !p.is_null()).cloned();
-        let enforcement_action = match object.pointer("/spec/enforcementAction") {
-            None | Some(Value::Null) => EnforcementAction::Deny,
-            Some(Value::String(text)) => EnforcementAction::parse(text).ok_or_else(|| {
-                PolicyError::field(
-                    &origin,
-                    "spec.enforcementAction",
-                    format!("expected deny, dryrun or warn, found `{text}`"),
-                )
-            })?,
-            Some(_) => return Err(PolicyError::field(&origin, "spec.enforcementAction", "expected a string")),
-        };
-        Ok(Self { name, kind, matcher, parameters, enforcement_action })
+        let enforcement = Enforcement::parse(object.get("spec"), &origin)?;
+        Ok(Self { name, kind, matcher, parameters, enforcement })
     }
 
     /// The constraint's name.
@@ -112,8 +112,20 @@ impl Constraint {
         self.parameters.as_ref()
     }
 
-    /// `spec.enforcementAction` (deny by default).
+    /// `spec.enforcementAction` (deny by default); for a scoped constraint, the strongest of its
+    /// scoped actions.
     pub fn enforcement_action(&self) -> EnforcementAction {
-        self.enforcement_action
+        self.enforcement.strongest()
+    }
+
+    /// How it is enforced: one action everywhere, or actions per enforcement point.
+    pub fn enforcement(&self) -> &Enforcement {
+        &self.enforcement
+    }
+
+    /// The actions in force at `point`, strongest first; empty when the constraint is scoped to
+    /// other points and so is not evaluated there.
+    pub fn actions_at(&self, point: EnforcementPoint) -> Vec<EnforcementAction> {
+        self.enforcement.actions_at(point)
     }
 }

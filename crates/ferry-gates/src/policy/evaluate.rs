@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::constraint::Constraint;
+use super::constraint::{Constraint, EnforcementAction};
 use super::error::PolicyError;
 use super::inventory::Inventory;
 use super::review::ReviewRequest;
@@ -20,10 +20,12 @@ pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(2);
 /// How many units of work regorus does between two looks at the clock.
 const CHECK_INTERVAL: u32 = 64;
 
-/// The violations `constraint` (of `template`) finds in `review`.
+/// The violations `constraint` (of `template`) finds in `review`, carrying `actions` (the
+/// constraint's actions at the enforcement point, strongest first).
 pub fn evaluate(
     template: &Template,
     constraint: &Constraint,
+    actions: &[EnforcementAction],
     review: &ReviewRequest,
     inventory: &Inventory,
     limit: Duration,
@@ -54,7 +56,7 @@ pub fn evaluate(
         }
     })?;
     let entries = violation_entries(&result).map_err(|e| eval_error(e.to_string()))?;
-    Ok(entries.into_iter().map(|entry| to_violation(entry, template, constraint)).collect())
+    Ok(entries.into_iter().map(|entry| to_violation(entry, template, constraint, actions)).collect())
 }
 
 /// The members of the violation set. A v0 `violation[x] if { … }` rule reads as an object whose
@@ -70,7 +72,12 @@ fn violation_entries(result: &regorus::Value) -> Result<Vec<Value>, serde_json::
     }
 }
 
-fn to_violation(entry: Value, template: &Template, constraint: &Constraint) -> Violation {
+fn to_violation(
+    entry: Value,
+    template: &Template,
+    constraint: &Constraint,
+    actions: &[EnforcementAction],
+) -> Violation {
     let msg = match entry.get("msg") {
         Some(Value::String(text)) => text.clone(),
         Some(other) => other.to_string(),
@@ -79,7 +86,8 @@ fn to_violation(entry: Value, template: &Template, constraint: &Constraint) -> V
     Violation {
         constraint: constraint.name().to_owned(),
         template_kind: template.kind().to_owned(),
-        enforcement_action: constraint.enforcement_action(),
+        enforcement_action: actions.first().copied().unwrap_or(constraint.enforcement_action()),
+        enforcement_actions: actions.to_vec(),
         msg,
         details: entry.get("details").filter(|d| !d.is_null()).cloned(),
     }

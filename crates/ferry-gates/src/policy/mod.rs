@@ -16,8 +16,10 @@
 //! ```
 
 mod constraint;
+mod enforcement;
 mod error;
 mod evaluate;
+mod evaluation;
 mod inventory;
 mod matching;
 mod policy_set;
@@ -30,8 +32,10 @@ mod violation;
 mod yaml;
 
 pub use constraint::{CONSTRAINT_GROUP, Constraint, EnforcementAction};
+pub use enforcement::{Enforcement, EnforcementPoint, ScopedEnforcementAction};
 pub use error::PolicyError;
 pub use evaluate::DEFAULT_TIME_LIMIT;
+pub use evaluation::{Evaluation, FailedConstraint};
 pub use inventory::Inventory;
 pub use matching::{KindMatch, Match, Scope};
 pub use policy_set::{PolicySet, is_constraint, is_template};

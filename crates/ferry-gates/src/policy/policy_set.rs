@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::constraint::{CONSTRAINT_GROUP, Constraint};
+use super::constraint::{CONSTRAINT_GROUP, Constraint, EnforcementAction};
+use super::enforcement::EnforcementPoint;
 use super::error::PolicyError;
 use super::evaluate::{DEFAULT_TIME_LIMIT, evaluate};
+use super::evaluation::{Evaluation, FailedConstraint};
 use super::inventory::Inventory;
 use super::review::ReviewRequest;
 use super::template::{TEMPLATE_GROUP, Template};
@@ -112,24 +114,52 @@ impl PolicySet {
         &self.constraints
     }
 
-    /// The violations of every constraint that matches the reviewed object. The first error (a
-    /// policy that failed or ran out of time, a namespace selector without its Namespace) stops
-    /// the evaluation: a verdict with a constraint left out would not be one.
+    /// The violations of every constraint that matches the reviewed object, at the gator
+    /// enforcement point (`ferry check`, `ferry policy eval`). Any constraint that could not be
+    /// evaluated (a policy that failed or ran out of time, a namespace selector without its
+    /// Namespace) makes this an error, after every constraint was tried: a verdict with a
+    /// constraint left out would not be one. [`PolicySet::evaluate_at`] gives both.
     pub fn evaluate(&self, review: &ReviewRequest, inventory: &Inventory) -> Result<Vec<Violation>, PolicyError> {
-        let mut violations = Vec::new();
+        self.evaluate_at(review, inventory, EnforcementPoint::Gator).into_result()
+    }
+
+    /// Every constraint enforced at `point` that matches the reviewed object, evaluated: their
+    /// violations, and the constraints that failed, each on its own (the others still run).
+    pub fn evaluate_at(&self, review: &ReviewRequest, inventory: &Inventory, point: EnforcementPoint) -> Evaluation {
+        let mut evaluation = Evaluation::default();
         for constraint in &self.constraints {
-            let namespace = review.namespace().and_then(|ns| inventory.namespace(ns));
-            let matched = constraint
-                .matcher()
-                .matches(review, namespace)
-                .map_err(|problem| PolicyError::Match { constraint: constraint.name().to_owned(), problem })?;
-            if !matched {
+            let actions = constraint.actions_at(point);
+            if actions.is_empty() {
                 continue;
             }
-            let Some(template) = self.templates.get(constraint.kind()) else { continue };
-            violations.extend(evaluate(template, constraint, review, inventory, self.time_limit)?);
+            match self.evaluate_constraint(constraint, &actions, review, inventory) {
+                Ok(violations) => evaluation.violations.extend(violations),
+                Err(error) => evaluation.errors.push(FailedConstraint {
+                    constraint: constraint.name().to_owned(),
+                    enforcement_actions: actions,
+                    error,
+                }),
+            }
         }
-        Ok(violations)
+        evaluation
+    }
+
+    fn evaluate_constraint(
+        &self,
+        constraint: &Constraint,
+        actions: &[EnforcementAction],
+        review: &ReviewRequest,
+        inventory: &Inventory,
+    ) -> Result<Vec<Violation>, PolicyError> {
+        let namespace = review.namespace().and_then(|ns| inventory.namespace(ns));
+        let matched = constraint
+            .matcher()
+            .matches(review, namespace)
+            .map_err(|problem| PolicyError::Match { constraint: constraint.name().to_owned(), problem })?;
+        match self.templates.get(constraint.kind()) {
+            Some(template) if matched => evaluate(template, constraint, actions, review, inventory, self.time_limit),
+            _ => Ok(Vec::new()),
+        }
     }
 }
 

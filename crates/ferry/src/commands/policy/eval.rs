@@ -1,10 +1,12 @@
 //! `ferry policy eval --policies DIR FILE…`: every given object reviewed against the constraints
-//! in DIR, with all of them as the inventory; a `deny` violation fails the command.
+//! in DIR (at the gator enforcement point), with all of them as the inventory; a `deny`
+//! violation fails the command, and so does a `deny` constraint that could not be evaluated
+//! (fail closed), reported as a row of its own while the other constraints still run.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use ferry_gates::policy::{EnforcementAction, Inventory, PolicySet};
+use ferry_gates::policy::{EnforcementAction, EnforcementPoint, Evaluation, Inventory, PolicySet};
 use serde::Serialize;
 
 use super::objects::{self, Subject};
@@ -23,6 +25,9 @@ struct Row {
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     details: Option<serde_json::Value>,
+    /// The constraint could not be evaluated; `message` says why.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    error: bool,
 }
 
 /// Loads the policies, reviews every object and prints the violations.
@@ -41,28 +46,51 @@ pub fn run(policies: &Path, files: &[PathBuf], out: Output) -> anyhow::Result<Ex
     let inventory = Inventory::from_objects(&inventory_objects);
     let mut rows = Vec::new();
     for subject in &subjects {
-        let violations = set
-            .evaluate(&subject.review, &inventory)
-            .with_context(|| format!("evaluating {} from {}", subject.describe(), subject.file.display()))?;
-        rows.extend(violations.into_iter().map(|v| Row {
-            file: subject.file.display().to_string(),
-            object: subject.describe(),
+        let evaluation = set.evaluate_at(&subject.review, &inventory, EnforcementPoint::Gator);
+        rows.extend(rows_of(subject, evaluation, &set));
+    }
+    print(&rows, out)?;
+    let denied = rows.iter().filter(|r| r.enforcement_action == EnforcementAction::Deny.as_str()).count();
+    let errors = rows.iter().filter(|r| r.error).count();
+    eprintln!(
+        "{} objects checked against {} constraints: {} violations ({denied} deny), {errors} constraint evaluations failed",
+        subjects.len(),
+        set.constraints().len(),
+        rows.len() - errors,
+    );
+    Ok(if denied > 0 { Exit::Problem } else { Exit::Success })
+}
+
+/// One row per violation, then one per constraint that failed, its action its strongest one.
+fn rows_of(subject: &Subject, evaluation: Evaluation, set: &PolicySet) -> Vec<Row> {
+    let file = subject.file.display().to_string();
+    let object = subject.describe();
+    let kind_of = |name: &str| set.constraints().iter().find(|c| c.name() == name).map(|c| c.kind().to_owned());
+    let mut rows: Vec<Row> = evaluation
+        .violations
+        .into_iter()
+        .map(|v| Row {
+            file: file.clone(),
+            object: object.clone(),
             constraint: v.constraint,
             constraint_kind: v.template_kind,
             enforcement_action: v.enforcement_action.as_str(),
             message: v.msg,
             details: v.details,
-        }));
-    }
-    print(&rows, out)?;
-    let denied = rows.iter().filter(|r| r.enforcement_action == EnforcementAction::Deny.as_str()).count();
-    eprintln!(
-        "{} objects checked against {} constraints: {} violations ({denied} deny)",
-        subjects.len(),
-        set.constraints().len(),
-        rows.len()
-    );
-    Ok(if denied > 0 { Exit::Problem } else { Exit::Success })
+            error: false,
+        })
+        .collect();
+    rows.extend(evaluation.errors.into_iter().map(|failed| Row {
+        file: file.clone(),
+        object: object.clone(),
+        constraint_kind: kind_of(&failed.constraint).unwrap_or_default(),
+        enforcement_action: failed.enforcement_actions.first().map_or("deny", |a| a.as_str()),
+        message: format!("not evaluated: {}", failed.error),
+        constraint: failed.constraint,
+        details: None,
+        error: true,
+    }));
+    rows
 }
 
 fn print(rows: &[Row], out: Output) -> anyhow::Result<()> {
