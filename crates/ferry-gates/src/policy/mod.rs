@@ -15,6 +15,7 @@
 //! # }
 //! ```
 
+mod builtins;
 mod constraint;
 mod enforcement;
 mod error;

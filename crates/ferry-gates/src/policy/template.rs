@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
+use super::builtins;
 use super::error::PolicyError;
 use super::rego_fix;
 use super::yaml::str_at;
@@ -178,6 +179,7 @@ fn compile(name: &str, source: &Source) -> Result<(regorus::Engine, String), Pol
     engine.set_rego_v0(v0);
     // OPA's default, which Gatekeeper keeps: a builtin's error makes its expression undefined.
     engine.set_strict_builtin_errors(false);
+    builtins::register(&mut engine).map_err(|problem| PolicyError::Template { template: name.to_owned(), problem })?;
     let package = add_module(&mut engine, name, "rego", &source.rego, v0)?;
     for (i, lib) in source.libs.iter().enumerate() {
         add_module(&mut engine, name, &format!("libs[{i}]"), lib, v0)?;
