@@ -176,3 +176,35 @@ fn eval_reviews_an_admission_review_as_its_request() {
     assert!(rows[0]["object"].as_str().is_some_and(|o| o.starts_with("Service/")), "{rows:?}");
     assert!(rows[0]["message"].as_str().is_some_and(|m| m.contains("NodePort")), "{rows:?}");
 }
+
+/// A constraint whose policy fails is a row of its own (`error: true`), the other constraints
+/// still report, and a failing `deny` constraint fails the command (exit 1).
+#[test]
+fn eval_reports_a_failing_constraint_on_its_own_row() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let template = |kind: &str, body: &str| {
+        format!(
+            "apiVersion: templates.gatekeeper.sh/v1\nkind: ConstraintTemplate\nmetadata:\n  name: {}\nspec:\n  crd:\n    spec:\n      names:\n        kind: {kind}\n  targets:\n    - target: admission.k8s.gatekeeper.sh\n      rego: |\n        package {}\n{body}",
+            kind.to_lowercase(),
+            kind.to_lowercase()
+        )
+    };
+    let conflict =
+        "        f(x) = 1 { x }\n        f(x) = 2 { x }\n        violation[{\"msg\": \"never\"}] { f(true) > 0 }\n";
+    let always = "        violation[{\"msg\": \"seen\"}] { input.review.object.kind == \"ConfigMap\" }\n";
+    write(&dir.path().join("policies/conflict.yaml"), &template("K8sConflict", conflict));
+    write(&dir.path().join("policies/always.yaml"), &template("K8sAlways", always));
+    let constraints = "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sConflict\nmetadata:\n  name: broken\n---\napiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sAlways\nmetadata:\n  name: seen\nspec:\n  enforcementAction: warn\n";
+    write(&dir.path().join("policies/constraints.yaml"), constraints);
+    let object = dir.path().join("cm.yaml");
+    write(&object, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: d\n");
+    let out = ferry(&["policy", "eval", "--policies", arg(&dir.path().join("policies")), arg(&object), "-o", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}{}", text(&out.stdout), text(&out.stderr));
+    let rows: Value = serde_json::from_slice(&out.stdout).expect("JSON rows");
+    assert_eq!(rows[0]["constraint"], "seen");
+    assert_eq!(rows[0]["message"], "seen");
+    assert_eq!(rows[1]["constraint"], "broken");
+    assert_eq!(rows[1]["error"], true);
+    assert_eq!(rows[1]["enforcementAction"], "deny");
+    assert!(rows[1]["message"].as_str().unwrap().starts_with("not evaluated: constraint broken"), "{rows}");
+}
