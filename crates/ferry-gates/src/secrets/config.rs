@@ -70,8 +70,25 @@ impl Config {
                 rule.allowlists.push(compiled.clone());
             }
         }
+        check_required(&rules, &raw.origin)?;
         Ok(Config { title: raw.title, origin: raw.origin, rules, allowlists })
     }
+}
+
+/// Every `[[rules.required]]` id names a rule of the assembled configuration (as gitleaks checks).
+fn check_required(rules: &[Rule], origin: &str) -> Result<(), SecretsError> {
+    for rule in rules {
+        for required in &rule.required {
+            if !rules.iter().any(|r| r.id == required.rule_id) {
+                return Err(SecretsError::Invalid {
+                    origin: origin.into(),
+                    location: format!("rule {:?}", rule.id),
+                    message: format!("[[rules.required]] names rule {:?}, which does not exist", required.rule_id),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn load_raw(path: &Path, depth: usize) -> Result<RawConfig, SecretsError> {

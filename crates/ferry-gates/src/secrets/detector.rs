@@ -1,14 +1,17 @@
 //! Detection on one fragment of text: keyword prefilter, rule regexes, secret extraction,
 //! entropy, `gitleaks:allow`, allowlists — in gitleaks' order.
 
+use std::borrow::Cow;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::allowlist::{Allowlist, Candidate};
 use super::config::Config;
+use super::decode::{self, Passes, Segment, Span};
 use super::entropy::shannon_entropy;
-use super::finding::Finding;
+use super::finding::{Finding, RequiredFinding};
 use super::location::{locate, newline_indices};
-use super::rule::Rule;
+use super::rule::{Required, Rule};
 
 /// Text on a line that suppresses findings on it.
 pub const GITLEAKS_ALLOW: &str = "gitleaks:allow";
@@ -85,18 +88,30 @@ impl Detector {
         &self.config
     }
 
-    /// All findings in a fragment (not yet suppressed by `.gitleaksignore` or a baseline);
-    /// `honour_inline_allow`: lines containing `gitleaks:allow` are skipped.
-    pub fn detect(&self, fragment: &Fragment<'_>, honour_inline_allow: bool) -> Vec<Finding> {
+    /// All findings in a fragment (not yet suppressed by `.gitleaksignore` or a baseline): the
+    /// fragment's text, then each decoding pass (up to `max_decode_depth`), as gitleaks scans.
+    pub fn detect(&self, fragment: &Fragment<'_>, options: &DetectOptions) -> Vec<Finding> {
         let commit = fragment.commit.map(|c| c.sha.as_str()).unwrap_or_default();
         if self.config.allowlists.iter().any(|a| a.allows_commit_or_path(commit, fragment.path)) {
             return Vec::new();
         }
         let newlines = newline_indices(fragment.raw);
         let mut findings = Vec::new();
-        for index in self.active_rules(fragment.raw) {
-            let rule = &self.config.rules[index];
-            findings.extend(self.detect_rule(fragment, &newlines, rule, honour_inline_allow));
+        let mut passes = Passes::default();
+        let mut text = Cow::Borrowed(fragment.raw);
+        loop {
+            let pass = Pass { text: &text, segments: &passes.segments, newlines: &newlines };
+            for index in self.active_rules(&text) {
+                let rule = &self.config.rules[index];
+                findings.extend(self.detect_composite(fragment, &pass, rule, options.honour_inline_allow));
+            }
+            if passes.segments.len() >= options.max_decode_depth {
+                break;
+            }
+            match passes.next(&text) {
+                Some(decoded) => text = Cow::Owned(decoded),
+                None => break,
+            }
         }
         drop_generic_duplicates(findings)
     }
@@ -117,20 +132,50 @@ impl Detector {
         active.iter().enumerate().filter(|(_, on)| **on).map(|(i, _)| i).collect()
     }
 
-    fn detect_rule(
-        &self,
-        fragment: &Fragment<'_>,
-        newlines: &[usize],
-        rule: &Rule,
-        inline_allow: bool,
-    ) -> Vec<Finding> {
+    /// A rule's findings; for a composite rule (`[[rules.required]]`) only those with a finding
+    /// of every required rule nearby, which are attached to it. Required rules run on the same
+    /// pass whatever their keywords, and even when marked `skipReport`.
+    fn detect_composite(&self, fragment: &Fragment<'_>, pass: &Pass<'_>, rule: &Rule, inline: bool) -> Vec<Finding> {
+        let primary = self.detect_rule(fragment, pass, rule, inline);
+        if rule.required.is_empty() || primary.is_empty() {
+            return primary;
+        }
+        let found: Vec<(&Required, Vec<Finding>)> = rule
+            .required
+            .iter()
+            .map(|req| {
+                let hits = self.config.rule(&req.rule_id).map(|r| self.detect_rule(fragment, pass, r, inline));
+                (req, hits.unwrap_or_default())
+            })
+            .collect();
+        primary
+            .into_iter()
+            .filter_map(|mut finding| {
+                let at = (finding.start_line, finding.start_column);
+                for (req, hits) in &found {
+                    let near: Vec<RequiredFinding> = hits
+                        .iter()
+                        .filter(|h| req.is_near(at, (h.start_line, h.start_column)))
+                        .map(RequiredFinding::from)
+                        .collect();
+                    if near.is_empty() {
+                        return None;
+                    }
+                    finding.required.extend(near);
+                }
+                Some(finding)
+            })
+            .collect()
+    }
+
+    fn detect_rule(&self, fragment: &Fragment<'_>, pass: &Pass<'_>, rule: &Rule, inline_allow: bool) -> Vec<Finding> {
         let commit = fragment.commit.map(|c| c.sha.as_str()).unwrap_or_default();
         if rule.allowlists.iter().any(|a| a.allows_commit_or_path(commit, fragment.path)) {
             return Vec::new();
         }
         if let Some(path_re) = &rule.path {
             let path_matches = path_re.is_match(fragment.path);
-            if rule.regex.is_none() && path_matches {
+            if rule.regex.is_none() && path_matches && pass.segments.is_empty() {
                 return vec![path_finding(fragment, rule)];
             }
             if !path_matches {
@@ -138,33 +183,28 @@ impl Detector {
             }
         }
         let Some(regex) = &rule.regex else { return Vec::new() };
-        let mut findings = Vec::new();
-        for m in regex.find_iter(fragment.raw) {
-            let span = (m.start(), m.end());
-            if let Some(finding) = self.finding_for(fragment, newlines, rule, span, inline_allow) {
-                findings.push(finding);
-            }
-        }
-        findings
+        regex
+            .find_iter(pass.text)
+            .filter_map(|m| self.finding_for(fragment, pass, rule, (m.start(), m.end()), inline_allow))
+            .collect()
     }
 
-    /// Builds and checks one candidate; `None` when it is allowed or too low in entropy.
+    /// Builds and checks one candidate; `None` when it is allowed, too low in entropy, or (in a
+    /// decoded pass) outside every newly decoded segment, so already reported.
     fn finding_for(
         &self,
         fragment: &Fragment<'_>,
-        newlines: &[usize],
+        pass: &Pass<'_>,
         rule: &Rule,
         (start, end): (usize, usize),
         inline_allow: bool,
     ) -> Option<Finding> {
         let raw = fragment.raw;
         let regex = rule.regex.as_ref()?;
-        let matched = raw[start..end].trim_matches('\n');
-        // As gitleaks does: the trimmed length moves the end, so a trailing newline the regex
-        // consumed does not push the finding onto the next line.
-        let end = start + matched.len();
-        let mut loc = locate(newlines, raw, start, end);
-        loc.end_line_index = loc.end_line_index.max(end);
+        let matched = pass.text[start..end].trim_matches('\n');
+        let place = Place::of(pass, start, end, matched.len())?;
+        let mut loc = locate(pass.newlines, raw, place.span.start, place.span.end);
+        loc.end_line_index = loc.end_line_index.max(place.span.end);
         let line = raw.get(loc.start_line_index..loc.end_line_index).unwrap_or(matched);
         if inline_allow && line.contains(GITLEAKS_ALLOW) {
             return None;
@@ -174,12 +214,15 @@ impl Detector {
         if rule.entropy != 0.0 && entropy <= rule.entropy {
             return None;
         }
-        let candidate = Candidate { commit: commit_sha(fragment), path: fragment.path, secret, matched, line };
+        let line_target = place.current_line.unwrap_or(line);
+        let candidate =
+            Candidate { commit: commit_sha(fragment), path: fragment.path, secret, matched, line: line_target };
         let allowed = |lists: &[Allowlist]| lists.iter().any(|a| a.allows(&candidate));
         if allowed(&self.config.allowlists) || allowed(&rule.allowlists) {
             return None;
         }
         let mut finding = base_finding(fragment, rule);
+        finding.tags.extend(place.tags);
         finding.start_line = fragment.start_line + loc.start_line;
         finding.end_line = fragment.start_line + loc.end_line;
         finding.start_column = loc.start_column;
@@ -190,6 +233,50 @@ impl Detector {
         finding.entropy = entropy as f32;
         Some(finding)
     }
+}
+
+/// The text one pass scans and how it maps back to the fragment.
+struct Pass<'a> {
+    text: &'a str,
+    /// The segments of every decoding pass so far; empty for the fragment's own text.
+    segments: &'a [Vec<Segment>],
+    /// Newlines of the fragment's own text (locations are always reported there).
+    newlines: &'a [usize],
+}
+
+/// Where a match of a pass is reported in the fragment, with its decoding tags.
+struct Place<'a> {
+    span: Span,
+    tags: Vec<String>,
+    /// In a decoded pass, the decoded line(s) around the match (for `regexTarget = "line"`).
+    current_line: Option<&'a str>,
+}
+
+impl<'a> Place<'a> {
+    fn of(pass: &Pass<'a>, start: usize, end: usize, trimmed_len: usize) -> Option<Place<'a>> {
+        let Some(latest) = pass.segments.last() else {
+            // As gitleaks does: the trimmed length moves the end, so a trailing newline the
+            // regex consumed does not push the finding onto the next line.
+            return Some(Place { span: Span::new(start, start + trimmed_len), tags: Vec::new(), current_line: None });
+        };
+        let segments = decode::overlapping(latest, Span::new(start, end));
+        if segments.is_empty() {
+            return None;
+        }
+        Some(Place {
+            span: decode::to_original(pass.segments, Span::new(start, end)),
+            tags: decode::tags(segments),
+            current_line: Some(decode::current_line(segments, pass.text)),
+        })
+    }
+}
+
+/// What [`Detector::detect`] needs from the scan options.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DetectOptions {
+    /// Lines containing `gitleaks:allow` are skipped.
+    pub honour_inline_allow: bool,
+    pub max_decode_depth: usize,
 }
 
 /// The secret inside a match: the configured group, else the first non-empty group, else the
@@ -264,7 +351,8 @@ mod tests {
     }
 
     fn detect(d: &Detector, raw: &str) -> Vec<Finding> {
-        d.detect(&Fragment { raw, path: "f", symlink: "", commit: None, start_line: 1 }, true)
+        let options = DetectOptions { honour_inline_allow: true, max_decode_depth: 0 };
+        d.detect(&Fragment { raw, path: "f", symlink: "", commit: None, start_line: 1 }, &options)
     }
 
     #[test]

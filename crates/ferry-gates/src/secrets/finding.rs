@@ -47,6 +47,47 @@ pub struct Finding {
     pub tags: Vec<String>,
     #[serde(rename = "Fingerprint")]
     pub fingerprint: String,
+    /// For a composite rule (`[[rules.required]]`): the findings of the required rules near this
+    /// one. Not in gitleaks' JSON (it keeps them internal); omitted when empty.
+    #[serde(rename = "RequiredFindings", skip_serializing_if = "Vec::is_empty")]
+    pub required: Vec<RequiredFinding>,
+}
+
+/// A required rule's finding attached to a composite rule's finding (gitleaks' field subset).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RequiredFinding {
+    #[serde(rename = "RuleID")]
+    pub rule_id: String,
+    #[serde(rename = "StartLine")]
+    pub start_line: usize,
+    #[serde(rename = "EndLine")]
+    pub end_line: usize,
+    #[serde(rename = "StartColumn")]
+    pub start_column: usize,
+    #[serde(rename = "EndColumn")]
+    pub end_column: usize,
+    #[serde(skip)]
+    pub line: String,
+    #[serde(rename = "Match")]
+    pub matched: String,
+    #[serde(rename = "Secret")]
+    pub secret: String,
+}
+
+impl From<&Finding> for RequiredFinding {
+    fn from(f: &Finding) -> Self {
+        RequiredFinding {
+            rule_id: f.rule_id.clone(),
+            start_line: f.start_line,
+            end_line: f.end_line,
+            start_column: f.start_column,
+            end_column: f.end_column,
+            line: f.line.clone(),
+            matched: f.matched.clone(),
+            secret: f.secret.clone(),
+        }
+    }
 }
 
 impl Finding {
@@ -70,11 +111,28 @@ impl Finding {
         if percent == 0 || self.secret.is_empty() {
             return;
         }
-        let masked = if percent >= 100 { "REDACTED".to_string() } else { mask(&self.secret, percent) };
-        self.line = self.line.replace(&self.secret, &masked);
-        self.matched = self.matched.replace(&self.secret, &masked);
-        self.secret = masked;
+        let masked = redact_in(&mut self.secret, &mut [&mut self.line, &mut self.matched], percent);
+        // The required findings' secrets are secrets too (gitleaks leaves them in its verbose output).
+        for r in &mut self.required {
+            redact_in(&mut r.secret, &mut [&mut r.line, &mut r.matched], percent);
+            // The primary secret may appear on a required finding's line as well.
+            r.line = r.line.replace(&masked.0, &masked.1);
+            r.matched = r.matched.replace(&masked.0, &masked.1);
+        }
     }
+}
+
+/// Replaces `secret` by its masked form, in `texts` too; returns (the secret, its mask).
+fn redact_in(secret: &mut String, texts: &mut [&mut String], percent: u8) -> (String, String) {
+    if secret.is_empty() {
+        return (String::new(), String::new());
+    }
+    let masked = if percent >= 100 { "REDACTED".to_string() } else { mask(secret, percent) };
+    for text in texts.iter_mut() {
+        **text = text.replace(secret.as_str(), &masked);
+    }
+    let original = std::mem::replace(secret, masked.clone());
+    (original, masked)
 }
 
 /// Keeps the leading `100 - percent` % of the bytes (rounded half to even), then `...`.

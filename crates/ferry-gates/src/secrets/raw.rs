@@ -56,9 +56,23 @@ pub(crate) struct RawRule {
     pub allowlists: Vec<RawAllowlist>,
     #[serde(default, rename = "skipreport")]
     pub skip_report: bool,
+    /// `[[rules.required]]`: the rules that must also match near this one (a composite rule).
+    #[serde(default)]
+    pub required: Vec<RawRequired>,
     /// The file the rule was defined in (set after reading, for messages).
     #[serde(skip)]
     pub origin: String,
+}
+
+/// One `[[rules.required]]` entry: a rule that must match within the given distance.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct RawRequired {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default, rename = "withinlines")]
+    pub within_lines: Option<usize>,
+    #[serde(default, rename = "withincolumns")]
+    pub within_columns: Option<usize>,
 }
 
 /// An allowlist: in a rule, global (`[allowlist]`, `[[allowlists]]`).

@@ -26,6 +26,29 @@ pub struct Rule {
     pub allowlists: Vec<Allowlist>,
     /// Only reported when found inside another finding (gitleaks' `skipReport`); never reported alone.
     pub skip_report: bool,
+    /// `[[rules.required]]`: a finding of this rule is reported only when each of these rules
+    /// also matches in the same fragment, within the given distance.
+    pub required: Vec<Required>,
+}
+
+/// A rule a composite rule needs nearby (`[[rules.required]]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Required {
+    pub rule_id: String,
+    /// At most this many lines between the two findings' start lines; `None`: anywhere.
+    pub within_lines: Option<usize>,
+    /// At most this many columns between the two findings' start columns; `None`: anywhere.
+    pub within_columns: Option<usize>,
+}
+
+impl Required {
+    /// Whether a finding of the required rule at (`line`, `column`) is close enough to the
+    /// primary finding at (`primary_line`, `primary_column`), as gitleaks measures it.
+    pub fn is_near(&self, (primary_line, primary_column): (usize, usize), (line, column): (usize, usize)) -> bool {
+        let lines_ok = self.within_lines.is_none_or(|n| primary_line.abs_diff(line) <= n);
+        let columns_ok = self.within_columns.is_none_or(|n| primary_column.abs_diff(column) <= n);
+        lines_ok && columns_ok
+    }
 }
 
 impl Rule {
@@ -69,6 +92,7 @@ impl Rule {
                 )));
             }
         }
+        let required = compile_required(raw).map_err(&invalid)?;
         let owner = format!("rule {:?}", raw.id);
         let allowlists =
             raw.allowlists.iter().map(|a| Allowlist::compile(a, &owner, origin)).collect::<Result<Vec<_>, _>>()?;
@@ -83,8 +107,27 @@ impl Rule {
             tags: raw.tags.clone(),
             allowlists,
             skip_report: raw.skip_report,
+            required,
         })
     }
+}
+
+/// `[[rules.required]]` entries; that the named rules exist is checked once the whole
+/// configuration (with `[extend]`) is assembled.
+fn compile_required(raw: &RawRule) -> Result<Vec<Required>, String> {
+    raw.required
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if r.id.trim().is_empty() {
+                return Err(format!("[[rules.required]] entry {} has an empty |id|", i + 1));
+            }
+            if r.id == raw.id {
+                return Err("[[rules.required]] names the rule itself".into());
+            }
+            Ok(Required { rule_id: r.id.clone(), within_lines: r.within_lines, within_columns: r.within_columns })
+        })
+        .collect()
 }
 
 fn dedup_lowercase(words: &[String]) -> Vec<String> {
