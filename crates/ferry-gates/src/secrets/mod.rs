@@ -17,11 +17,20 @@
 //! # Ok::<(), ferry_gates::secrets::SecretsError>(())
 //! ```
 //!
-//! Not (yet) done: gitleaks' decoding of base64/hex/percent-encoded segments and its archive
-//! scanning; composite rules (`[[rules.required]]`).
+//! - Composite rules (`[[rules.required]]`): a finding is kept only with a finding of every
+//!   required rule nearby (`withinLines`/`withinColumns`), attached as [`Finding::required`].
+//! - Decoding ([`ScanOptions::max_decode_depth`], gitleaks' default 5): base64, hex, percent and
+//!   unicode escapes, nested, scanned again pass after pass; findings map back to the encoded text.
+//! - Archives ([`ScanOptions::max_archive_depth`], off by default): zip, tar, tar.gz and gz in
+//!   directory scans, read in memory within [`ArchiveLimits`], files named `outer.zip!inner`.
+//!
+//! Not done: archives inside Git history (gitleaks reads binary blobs for them; Ferry's Git scan
+//! reads `git log -p` text, where an archive is only "Binary files differ").
 
 mod allowlist;
+mod archive;
 mod config;
+mod decode;
 mod detector;
 mod entropy;
 mod error;
@@ -38,11 +47,13 @@ mod scanner;
 mod walk;
 
 pub use allowlist::{Allowlist, Condition, RegexTarget};
+pub use archive::{ArchiveLimits, INNER_PATH_SEPARATOR};
 pub use config::{Config, DEFAULT_RULES};
+pub use decode::DEFAULT_MAX_DECODE_DEPTH;
 pub use detector::{CommitInfo, GITLEAKS_ALLOW};
 pub use entropy::shannon_entropy;
 pub use error::SecretsError;
-pub use finding::Finding;
+pub use finding::{Finding, RequiredFinding};
 pub use ignore::{Baseline, IgnoreList};
-pub use rule::Rule;
+pub use rule::{Required, Rule};
 pub use scanner::{DEFAULT_MAX_TARGET_BYTES, ScanOptions, ScanReport, Scanner, SkipReason, Skipped};

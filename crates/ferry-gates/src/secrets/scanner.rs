@@ -4,8 +4,10 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::archive::{self, ArchiveLimits, Budget, Format, INNER_PATH_SEPARATOR, Item};
 use super::config::Config;
-use super::detector::{Detector, Fragment};
+use super::decode::DEFAULT_MAX_DECODE_DEPTH;
+use super::detector::{DetectOptions, Detector, Fragment};
 use super::error::SecretsError;
 use super::finding::Finding;
 use super::git;
@@ -31,6 +33,14 @@ pub struct ScanOptions {
     pub gitleaks_ignore_path: Option<PathBuf>,
     /// Findings equal to one in this earlier report are not reported.
     pub baseline: Option<Baseline>,
+    /// How many passes of decoding (base64, hex, percent, unicode escapes) follow the scan of
+    /// the text itself; 0 disables decoding. gitleaks' default: 5.
+    pub max_decode_depth: usize,
+    /// How deep to read into archives (zip, tar, tar.gz, gz), nested ones included; 0 leaves
+    /// archives alone (gitleaks' default).
+    pub max_archive_depth: usize,
+    /// Caps on what one archive may make the scan read (archive bombs).
+    pub archive_limits: ArchiveLimits,
 }
 
 impl Default for ScanOptions {
@@ -42,6 +52,9 @@ impl Default for ScanOptions {
             ignore_gitleaks_allow: false,
             gitleaks_ignore_path: None,
             baseline: None,
+            max_decode_depth: DEFAULT_MAX_DECODE_DEPTH,
+            max_archive_depth: 0,
+            archive_limits: ArchiveLimits::default(),
         }
     }
 }
@@ -53,8 +66,12 @@ pub enum SkipReason {
     Binary,
     /// It is larger than `max_target_bytes`.
     TooLarge { size: u64, limit: u64 },
-    /// It could not be read.
+    /// It could not be read (or, inside an archive, is corrupt).
     Unreadable(String),
+    /// An archive nested deeper than `max_archive_depth`.
+    ArchiveTooDeep { limit: usize },
+    /// An archive's entry count or total size went over [`ArchiveLimits`]; the rest of it.
+    ArchiveLimit(String),
 }
 
 /// A file that was not scanned, and why.
@@ -77,6 +94,9 @@ pub struct ScanReport {
     pub bytes_scanned: u64,
     /// Files (directory scans) or hunks (Git scans) scanned.
     pub fragments_scanned: usize,
+    /// Archive entries whose names are absolute or climb out with `..` (scanned in memory,
+    /// never extracted): a sign of a crafted archive.
+    pub unsafe_archive_entries: Vec<String>,
 }
 
 /// A secret scanner over one configuration.
@@ -148,7 +168,7 @@ impl Scanner {
     /// Scans in-memory content as if it were the file `path`.
     pub fn scan_bytes(&self, bytes: &[u8], path: &str, options: &ScanOptions) -> Result<ScanReport, SecretsError> {
         let mut collector = Collector::new(options, None)?;
-        self.scan_content(bytes, path, "", options, &mut collector);
+        self.scan_named(bytes, path, "", options, &mut collector);
         Ok(collector.finish())
     }
 
@@ -158,9 +178,65 @@ impl Scanner {
             return;
         }
         match std::fs::read(&entry.full_path) {
-            Ok(bytes) => self.scan_content(&bytes, &entry.path, &entry.symlink, options, collector),
+            Ok(bytes) => self.scan_named(&bytes, &entry.path, &entry.symlink, options, collector),
             Err(e) => collector.skip(&entry.path, SkipReason::Unreadable(e.to_string())),
         }
+    }
+
+    /// Scans a file's content, reading into it when it is an archive and archives are on.
+    fn scan_named(
+        &self,
+        bytes: &[u8],
+        path: &str,
+        symlink: &str,
+        options: &ScanOptions,
+        collector: &mut Collector<'_>,
+    ) {
+        match archive::format_of(path).filter(|_| options.max_archive_depth > 0) {
+            Some(format) => {
+                let mut budget = Budget::new(options.archive_limits, options.max_target_bytes);
+                let at = Nest { path, symlink, depth: 0 };
+                self.scan_archive(format, bytes, &at, &mut budget, collector);
+            }
+            None => self.scan_content(bytes, path, symlink, options, collector),
+        }
+    }
+
+    /// Scans the files of an archive at `at.depth` (0 for one found on disk), as
+    /// `ARCHIVE!INNER` paths, descending into nested archives up to `max_archive_depth`.
+    fn scan_archive(
+        &self,
+        format: Format,
+        bytes: &[u8],
+        at: &Nest<'_>,
+        budget: &mut Budget,
+        collector: &mut Collector<'_>,
+    ) {
+        let options = collector.options;
+        if at.depth + 1 > options.max_archive_depth {
+            collector.skip(at.path, SkipReason::ArchiveTooDeep { limit: options.max_archive_depth });
+            return;
+        }
+        let inner_path = |name: &str| match name {
+            "" => at.path.to_string(),
+            name => format!("{}{INNER_PATH_SEPARATOR}{name}", at.path),
+        };
+        archive::read(format, bytes, budget, &mut |item, budget| match item {
+            Item::File { name, bytes, unsafe_name } => {
+                let path = inner_path(&name);
+                if unsafe_name {
+                    collector.report.unsafe_archive_entries.push(path.clone());
+                }
+                match archive::format_of(&name).filter(|_| !name.is_empty()) {
+                    Some(inner) => {
+                        let nested = Nest { path: &path, symlink: at.symlink, depth: at.depth + 1 };
+                        self.scan_archive(inner, &bytes, &nested, budget, collector);
+                    }
+                    None => self.scan_content(&bytes, &path, at.symlink, options, collector),
+                }
+            }
+            Item::Skipped { name, reason } => collector.skip(&inner_path(&name), reason),
+        });
     }
 
     fn scan_content(
@@ -182,15 +258,26 @@ impl Scanner {
         let text = String::from_utf8_lossy(bytes);
         let fragment = Fragment { raw: &text, path, symlink, commit: None, start_line: 1 };
         collector.scanned(bytes.len());
-        collector.add(self.detector.detect(&fragment, !options.ignore_gitleaks_allow));
+        collector.add(self.detector.detect(&fragment, &detect_options(options)));
     }
 
     fn scan_hunk(&self, hunk: &Hunk<'_>, options: &ScanOptions, collector: &mut Collector<'_>) {
         let fragment =
             Fragment { raw: hunk.raw, path: hunk.path, symlink: "", commit: hunk.commit, start_line: hunk.start_line };
         collector.scanned(hunk.raw.len());
-        collector.add(self.detector.detect(&fragment, !options.ignore_gitleaks_allow));
+        collector.add(self.detector.detect(&fragment, &detect_options(options)));
     }
+}
+
+fn detect_options(options: &ScanOptions) -> DetectOptions {
+    DetectOptions { honour_inline_allow: !options.ignore_gitleaks_allow, max_decode_depth: options.max_decode_depth }
+}
+
+/// Where an archive sits: its path (with the archives it is nested in) and depth.
+struct Nest<'a> {
+    path: &'a str,
+    symlink: &'a str,
+    depth: usize,
 }
 
 /// gitleaks' and git's heuristic: a NUL byte in the first 8000 bytes means binary.
