@@ -86,14 +86,21 @@ pub(crate) fn candidates(text: &str) -> Vec<Candidate> {
 }
 
 /// Which alternative produced the match at `start..end` (the first that matches there, as the
-/// alternation picks it).
+/// alternation picks it). Decided from the first bytes where that is unambiguous: this runs for
+/// every long identifier in source code, so it must be cheap.
 fn kind_at(text: &str, start: usize, end: usize) -> Kind {
-    KINDS
-        .iter()
-        .zip(ANCHORED.iter())
-        .find(|(_, re)| re.find(&text[start..]).is_some_and(|m| m.end() == end - start))
-        .map(|(k, _)| *k)
-        .unwrap_or(Kind::Base64)
+    let bytes = &text.as_bytes()[start..end];
+    match bytes {
+        [b'%', ..] => Kind::Percent,
+        [b'\\', ..] => Kind::Unicode,
+        [b'U', b'+', ..] if anchored(Kind::Unicode, text, start, end) => Kind::Unicode,
+        _ if bytes.len() >= 32 && bytes.iter().all(u8::is_ascii_hexdigit) => Kind::Hex,
+        _ => Kind::Base64,
+    }
+}
+
+fn anchored(kind: Kind, text: &str, start: usize, end: usize) -> bool {
+    ANCHORED[kind as usize].find(&text[start..]).is_some_and(|m| m.end() == end - start)
 }
 
 /// Tab to tilde: what gitleaks accepts as decoded text.

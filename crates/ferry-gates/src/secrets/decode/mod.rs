@@ -36,11 +36,14 @@ impl Passes {
         let mut copied = 0;
         for candidate in encoding::candidates(text) {
             let encoded_text = &text[candidate.start..candidate.end];
-            let decoded = self
-                .cache
-                .entry(encoded_text.to_string())
-                .or_insert_with(|| candidate.kind.decode(encoded_text))
-                .clone();
+            let decoded = match self.cache.get(encoded_text) {
+                Some(known) => known.clone(),
+                None => {
+                    let value = candidate.kind.decode(encoded_text);
+                    self.cache.insert(encoded_text.to_string(), value.clone());
+                    value
+                }
+            };
             let Some(decoded) = decoded else { continue };
             out.push_str(&text[copied..candidate.start]);
             let start = out.len();
