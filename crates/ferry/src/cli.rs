@@ -309,6 +309,14 @@ pub struct SecretsArgs {
     /// In directory scans, scan the files symbolic links point to.
     #[arg(long)]
     pub follow_symlinks: bool,
+    /// Decode base64, hex, percent and unicode-escaped text up to N nested layers and scan it
+    /// too (0: no decoding).
+    #[arg(long, value_name = "N", default_value_t = ferry_gates::secrets::DEFAULT_MAX_DECODE_DEPTH)]
+    pub max_decode_depth: usize,
+    /// In directory scans, read into zip, tar, tar.gz and gz archives up to N nested levels
+    /// (0: archives are not opened).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub max_archive_depth: usize,
 }
 
 /// `--report-format` values, as gitleaks spells them.

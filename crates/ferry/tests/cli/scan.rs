@@ -282,3 +282,70 @@ fn staged_changes_are_scanned() {
     let findings: Vec<Value> = serde_json::from_slice(&out.stdout).expect("a JSON report");
     assert_eq!(findings[0]["File"], "ci.env");
 }
+
+/// The GitOps case: a Kubernetes Secret's `data:` values are base64. A token committed that way
+/// is found in history, decoded, at the line of its encoded value; `--max-decode-depth 0` turns
+/// decoding off.
+#[test]
+fn a_token_in_a_kubernetes_secret_is_decoded_from_history() {
+    use base64::Engine as _;
+    let tmp = tempfile::tempdir().expect("a temp dir");
+    let repo = tmp.path();
+    git(repo, &["init", "-q"]);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(TOKEN);
+    let manifest =
+        format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci\ntype: Opaque\ndata:\n  token: {encoded}\n");
+    write(&repo.join("apps/ci/secret.yaml"), &manifest);
+    commit_all(repo, "ci secret");
+    let out = ferry_scan(repo, &["--report-path", "leaks.json", "--redact"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let findings = report(&repo.join("leaks.json"));
+    // The encoded value is also a high-entropy `token:` assignment (generic-api-key).
+    let pat = findings.iter().find(|f| f["RuleID"] == "github-pat").expect("the decoded token");
+    assert_eq!(pat["File"], "apps/ci/secret.yaml");
+    assert_eq!(pat["StartLine"], 7);
+    assert_eq!(pat["Secret"], "REDACTED");
+    assert!(!std::fs::read_to_string(repo.join("leaks.json")).expect("report").contains(&encoded));
+    let tags = pat["Tags"].as_array().expect("tags");
+    assert!(tags.iter().any(|t| t == "decoded:base64") && tags.iter().any(|t| t == "decode-depth:1"), "{tags:?}");
+
+    let off = ferry_scan(repo, &["--max-decode-depth", "0", "--report-path", "plain.json"], None);
+    let plain = report(&repo.join("plain.json"));
+    assert!(plain.iter().all(|f| f["RuleID"] != "github-pat"), "{plain:?}");
+}
+
+/// `--max-archive-depth` opens archives in `--no-git` scans and names files `archive!inner`;
+/// without it archives are left alone, as in gitleaks.
+#[test]
+fn archives_are_opened_only_when_asked() {
+    use std::io::Write as _;
+    let tmp = tempfile::tempdir().expect("a temp dir");
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("conf/ci.env", zip::write::SimpleFileOptions::default()).expect("a zip entry");
+    zip.write_all(format!("GITHUB_TOKEN={TOKEN}\n").as_bytes()).expect("writing the entry");
+    std::fs::create_dir(tmp.path().join("dist")).expect("a directory");
+    std::fs::write(tmp.path().join("dist/release.zip"), zip.finish().expect("a zip").into_inner()).expect("write");
+    let off = ferry_scan(tmp.path(), &["--no-git", "dist"], None);
+    assert_eq!(off.status.code(), Some(0), "{}", stderr(&off));
+    let on = ferry_scan(tmp.path(), &["--no-git", "dist", "--max-archive-depth", "1", "--report-path", "-"], None);
+    assert_eq!(on.status.code(), Some(1), "{}", stderr(&on));
+    let findings: Vec<Value> = serde_json::from_slice(&on.stdout).expect("a JSON report on stdout");
+    assert_eq!(findings[0]["File"], "release.zip!conf/ci.env");
+}
+
+/// A composite rule reports its finding with the required part, printed on `-v` as gitleaks
+/// prints it, redacted with `--redact`.
+#[test]
+fn a_composite_rule_prints_its_required_part() {
+    let tmp = tempfile::tempdir().expect("a temp dir");
+    let config = "[[rules]]\nid = \"acme-secret\"\nregex = '''acme_secret=([A-Za-z0-9]{20})'''\n\
+                  [[rules.required]]\nid = \"acme-id\"\nwithinLines = 1\n\
+                  [[rules]]\nid = \"acme-id\"\nregex = '''acme_id=(AK[0-9]{6})'''\nskipReport = true\n";
+    write(&tmp.path().join("rules.toml"), config);
+    write(&tmp.path().join("src/creds.env"), "acme_id=AK123456\nacme_secret=Zq8Lw3Xv9Tb2Nm6Rp4Ks\n");
+    let out = ferry_scan(tmp.path(), &["--no-git", "src", "-c", "rules.toml", "-v", "--redact"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("Required:    acme-id:1:REDACTED"), "{err}");
+    assert!(!err.contains("AK123456") && !err.contains("Zq8Lw3Xv9Tb2Nm6Rp4Ks"), "{err}");
+}

@@ -148,6 +148,9 @@ fn options(args: &SecretsArgs) -> anyhow::Result<ScanOptions> {
         ignore_gitleaks_allow: args.ignore_gitleaks_allow,
         gitleaks_ignore_path,
         baseline,
+        max_decode_depth: args.max_decode_depth,
+        max_archive_depth: args.max_archive_depth,
+        ..ScanOptions::default()
     })
 }
 

@@ -31,6 +31,13 @@ pub fn line(report: &ScanReport, target: &Target, elapsed: Duration) -> String {
     if !report.skipped.is_empty() {
         out.push_str(&format!("; {} skipped ({})", report.skipped.len(), skip_counts(&report.skipped)));
     }
+    if !report.unsafe_archive_entries.is_empty() {
+        out.push_str(&format!(
+            "; {} archive entries with unsafe names (absolute or `..`): {}",
+            report.unsafe_archive_entries.len(),
+            report.unsafe_archive_entries.join(", ")
+        ));
+    }
     out
 }
 
@@ -50,6 +57,8 @@ pub fn print_skipped(skipped: &[Skipped]) {
                 format!("too large: {} over the limit of {}", human_bytes(*size), human_bytes(*limit))
             }
             SkipReason::Unreadable(why) => format!("unreadable: {why}"),
+            SkipReason::ArchiveTooDeep { limit } => format!("archive nested deeper than --max-archive-depth {limit}"),
+            SkipReason::ArchiveLimit(why) => format!("archive limit: {why}"),
         };
         let path = if skip.path.is_empty() { "<stdin>" } else { &skip.path };
         eprintln!("skipped {path}: {reason}");
@@ -75,8 +84,19 @@ fn describe(finding: &Finding) -> String {
         ]);
     }
     fields.push(("Fingerprint", finding.fingerprint.clone()));
+    // A composite rule's parts, one line each (`rule-id:line:secret`), as gitleaks prints them.
+    for (i, part) in finding.required.iter().enumerate() {
+        let name = if i == 0 { "Required" } else { "" };
+        fields.push((name, format!("{}:{}:{}", part.rule_id, part.start_line, part.secret.trim())));
+    }
     // The caller's newline ends the last field and leaves one blank line between findings.
-    fields.iter().map(|(name, value)| format!("{:<13}{value}\n", format!("{name}:"))).collect()
+    fields
+        .iter()
+        .map(|(name, value)| {
+            let label = if name.is_empty() { String::new() } else { format!("{name}:") };
+            format!("{label:<13}{value}\n")
+        })
+        .collect()
 }
 
 fn skip_counts(skipped: &[Skipped]) -> String {
@@ -85,6 +105,8 @@ fn skip_counts(skipped: &[Skipped]) -> String {
         (count(|r| matches!(r, SkipReason::Binary)), "binary"),
         (count(|r| matches!(r, SkipReason::TooLarge { .. })), "too large"),
         (count(|r| matches!(r, SkipReason::Unreadable(_))), "unreadable"),
+        (count(|r| matches!(r, SkipReason::ArchiveTooDeep { .. })), "archive too deep"),
+        (count(|r| matches!(r, SkipReason::ArchiveLimit(_))), "archive over its limits"),
     ];
     parts.iter().filter(|(n, _)| *n > 0).map(|(n, what)| format!("{n} {what}")).collect::<Vec<_>>().join(", ")
 }
