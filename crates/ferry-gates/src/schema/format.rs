@@ -86,7 +86,7 @@ impl Format {
 /// are ignored as Go ignores them.
 fn is_base64(s: &str) -> bool {
     let body: Vec<u8> = s.bytes().filter(|b| *b != b'\n' && *b != b'\r').collect();
-    if body.len() % 4 != 0 {
+    if !body.len().is_multiple_of(4) {
         return false;
     }
     let padding = body.iter().rev().take_while(|b| **b == b'=').count();

@@ -76,7 +76,7 @@ impl SchemaValidator {
         let (Some(api_version), Some(kind)) = (text("apiVersion"), text("kind")) else {
             return ["apiVersion", "kind"]
                 .into_iter()
-                .filter(|key| text(*key).is_none())
+                .filter(|key| text(key).is_none())
                 .map(|key| violation(key, SchemaProblem::MissingRequired, "required field is missing"))
                 .collect();
         };
@@ -129,4 +129,25 @@ fn gvk_key(api_version: &str, kind: &str) -> String {
 
 fn violation(field: &str, problem: SchemaProblem, message: impl Into<String>) -> SchemaViolation {
     SchemaViolation { field: field.to_owned(), problem, message: message.into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_validator_is_shared_across_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<SchemaValidator>();
+    }
+
+    #[test]
+    fn core_and_grouped_kinds_have_their_keys() {
+        assert_eq!(gvk_key("v1", "Pod"), "/v1/Pod");
+        assert_eq!(gvk_key("apps/v1", "Deployment"), "apps/v1/Deployment");
+        let options = SchemaOptions { skip_kinds: vec!["v1/Secret".into()], ..SchemaOptions::default() };
+        let validator = SchemaValidator::new("1.32", options).expect("1.32");
+        assert!(validator.skips(&serde_json::json!({"apiVersion": "v1", "kind": "Secret"})));
+        assert!(!validator.skips(&serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap"})));
+    }
 }
