@@ -42,6 +42,9 @@ pub enum SchemaProblem {
     TooDeep,
     /// No schema is known for the object's apiVersion and kind.
     MissingSchema,
+    /// A CustomResourceDefinition whose schema cannot be registered (see
+    /// [`SchemaError::Crd`](super::SchemaError::Crd)), reported on the CRD itself.
+    InvalidCrd,
 }
 
 impl SchemaProblem {
@@ -62,6 +65,7 @@ impl SchemaProblem {
             SchemaProblem::Alternatives => "alternatives",
             SchemaProblem::TooDeep => "tooDeep",
             SchemaProblem::MissingSchema => "missingSchema",
+            SchemaProblem::InvalidCrd => "invalidCrd",
         }
     }
 }

@@ -194,3 +194,31 @@ fn stdin_and_missing_schemas() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("Valid: 1, Invalid: 0, Skipped: 1"), "{}", text(&out.stdout));
 }
+
+/// A CRD among the objects whose schema cannot be used is a violation of that CRD (exit 1) and
+/// the other objects are still validated; the same CRD given with --crds stops the run (exit 2).
+#[test]
+fn a_crd_whose_schema_cannot_be_used() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let file = dir.path().join("objects.yaml");
+    let broken = CRD.replace("keep: {type: integer, minimum: 1}", "keep: {type: int}");
+    write(&file, &format!("{broken}---\n{DEPLOYMENT}"));
+    let out = ferry(&["schema", "validate", "-o", "json", arg(&file)]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    let crd = &report["resources"][0];
+    assert_eq!(crd["violations"][0]["problem"], "invalidCrd");
+    assert_eq!(
+        crd["violations"][0]["field"],
+        "spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.keep.type"
+    );
+    assert_eq!(report["resources"][1]["status"], "valid");
+
+    let crds = dir.path().join("crds.yaml");
+    write(&crds, &broken);
+    let out = ferry(&["schema", "validate", "--crds", arg(&crds), arg(&file)]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("CustomResourceDefinition backups.example.com: spec.versions[0]"), "{stderr}");
+    assert!(stderr.contains(&format!("{} (document 1, line 1)", crds.display())), "{stderr}");
+}

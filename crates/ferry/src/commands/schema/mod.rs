@@ -5,7 +5,7 @@
 mod report;
 
 use anyhow::Context;
-use ferry_gates::schema::{SchemaOptions, SchemaValidator};
+use ferry_gates::schema::{SchemaError, SchemaOptions, SchemaProblem, SchemaValidator, SchemaViolation};
 use serde_json::Value;
 
 use self::report::{Outcome, Status};
@@ -30,12 +30,21 @@ fn validate(args: &SchemaValidateArgs, verbose: bool) -> anyhow::Result<Exit> {
     let mut validator = SchemaValidator::new(&version, options)?;
     let crds = manifests::read_paths(&args.crds)?;
     let documents = manifests::read_paths(&args.paths)?;
-    for document in crds.iter().chain(&documents).filter(|d| SchemaValidator::is_crd(&d.object)) {
+    for document in crds.iter().filter(|d| SchemaValidator::is_crd(&d.object)) {
         validator.add_crd(&document.object).with_context(|| {
             format!("{} (document {}, line {})", display_file(&document.file), document.number, document.line)
         })?;
     }
-    let outcomes: Vec<Outcome> = documents.iter().map(|document| judge(&validator, document)).collect();
+    // A CRD among the objects that cannot be registered is a finding on that CRD, not a reason
+    // to stop: the rest is still validated (its custom resources then have no schema).
+    let unusable: Vec<Option<SchemaViolation>> = documents
+        .iter()
+        .map(|d| {
+            SchemaValidator::is_crd(&d.object).then(|| validator.add_crd(&d.object).err()).flatten().map(crd_violation)
+        })
+        .collect();
+    let outcomes: Vec<Outcome> =
+        documents.iter().zip(unusable).map(|(document, crd)| judge(&validator, document, crd)).collect();
     report::print(
         &outcomes,
         &report::Settings { output: args.output, summary: args.summary, verbose, version: &version },
@@ -45,14 +54,24 @@ fn validate(args: &SchemaValidateArgs, verbose: bool) -> anyhow::Result<Exit> {
 }
 
 /// The verdict on one document.
-fn judge<'d>(validator: &SchemaValidator, document: &'d Document) -> Outcome<'d> {
+fn judge<'d>(validator: &SchemaValidator, document: &'d Document, crd: Option<SchemaViolation>) -> Outcome<'d> {
     let (status, violations) = if validator.skips(&document.object) {
         (Status::Skipped, Vec::new())
     } else {
-        let violations = validator.validate(&document.object);
+        let mut violations = validator.validate(&document.object);
+        violations.extend(crd);
         (if violations.is_empty() { Status::Valid } else { Status::Invalid }, violations)
     };
     Outcome { document, file: display_file(&document.file), status, violations }
+}
+
+/// A CRD that could not be registered, as a violation of that CRD.
+fn crd_violation(error: SchemaError) -> SchemaViolation {
+    let (field, message) = match error {
+        SchemaError::Crd { field, problem, .. } => (field, format!("schema not usable: {problem}")),
+        other => (String::new(), other.to_string()),
+    };
+    SchemaViolation { field, problem: SchemaProblem::InvalidCrd, message }
 }
 
 /// `stdin` for `-`, as kubeconform prints it.
