@@ -222,6 +222,13 @@ spec:
               name: {type: string, pattern: '^[a-z]+$', maxLength: 8}
               tags: {type: array, items: {type: string}, uniqueItems: true, maxItems: 3}
               limits: {type: object, additionalProperties: {type: integer}}
+              cores: {type: number, multipleOf: 0.5}
+              hosts: {type: array, items: {type: string}, x-kubernetes-list-type: set}
+              routes:
+                type: array
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [name]
+                items: {type: object, properties: {name: {type: string}, weight: {type: integer}}}
               nested:
                 type: object
                 properties:
@@ -242,11 +249,11 @@ fn custom_resources_follow_their_crd() {
     assert!(v.validate(&widget_crd()).is_empty(), "the CRD itself is a valid object");
     v.add_crd(&widget_crd()).expect("the Widget CRD registers");
     let good = yaml(
-        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, labels: {a: b}}\nspec:\n  size: small\n  replicas: 3\n  port: http\n  name: abc\n  tags: [a, b]\n  limits: {cpu: 2}\n  nested: {inner: {flag: true}}\n  free: {anything: [1, {goes: here}]}\n  template: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {}}",
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, labels: {a: b}}\nspec:\n  size: small\n  replicas: 3\n  port: http\n  name: abc\n  tags: [a, b]\n  limits: {cpu: 2}\n  cores: 1.5\n  hosts: [a, b]\n  routes: [{name: a, weight: 1}, {name: b, weight: 1}]\n  nested: {inner: {flag: true}}\n  free: {anything: [1, {goes: here}]}\n  template: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {}}",
     );
     assert!(v.validate(&good).is_empty(), "{:?}", lines(&v.validate(&good)));
     let bad = yaml(
-        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, labelz: {}}\nspec:\n  size: medium\n  replicas: 0\n  port: 1.5\n  name: ABCDEFGHIJ\n  tags: [a, a, b, c]\n  limits: {cpu: two}\n  nested: {inner: {flag: 'true', extra: 1}}\n  template: {spec: {}}",
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, labelz: {}}\nspec:\n  size: medium\n  replicas: 0\n  port: 1.5\n  name: ABCDEFGHIJ\n  tags: [a, a, b, c]\n  limits: {cpu: two}\n  cores: 0.7\n  hosts: [a, b, a]\n  routes: [{name: a, weight: 1}, {name: a, weight: 2}]\n  nested: {inner: {flag: 'true', extra: 1}}\n  template: {spec: {}}",
     );
     let mut found = lines(&v.validate(&bad));
     found.sort();
@@ -254,6 +261,8 @@ fn custom_resources_follow_their_crd() {
         found,
         [
             "metadata.labelz: unknown field",
+            "spec.cores: expected a multiple of 0.5",
+            "spec.hosts: expected unique items; item [2] repeats an earlier one",
             "spec.limits.cpu: expected integer, got string",
             "spec.name: expected a string matching ^[a-z]+$",
             "spec.name: expected at most 8 characters",
@@ -261,6 +270,7 @@ fn custom_resources_follow_their_crd() {
             "spec.nested.inner.flag: expected boolean, got string",
             "spec.port: expected string or integer, got number",
             "spec.replicas: expected at least 1",
+            "spec.routes: expected unique items; item [1] repeats an earlier one",
             "spec.size: expected one of \"small\" or \"large\"",
             "spec.tags: expected at most 3 items, got 4",
             "spec.tags: expected unique items; item [1] repeats an earlier one",

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::format::Format;
-use super::node::{Bound, Schema};
+use super::node::{Bound, ListType, Schema};
 use super::violation::{SchemaProblem, describe_enum};
 use super::walk::Walk;
 
@@ -33,6 +33,11 @@ impl<'a> Walk<'a> {
     }
 
     fn number(&mut self, schema: &Schema, n: f64) {
+        if let Some(step) = schema.multiple_of
+            && (n / step).fract().abs() > f64::EPSILON * (n / step).abs().max(1.0)
+        {
+            self.report(SchemaProblem::OutOfRange, format!("expected a multiple of {step}"));
+        }
         if let Some(Bound { limit, exclusive }) = schema.minimum
             && (n < limit || (exclusive && n == limit))
         {
@@ -85,9 +90,7 @@ impl<'a> Walk<'a> {
                 format!("expected at most {max} {}, got {count}", plural(max, "item")),
             );
         }
-        if schema.unique_items
-            && let Some(repeat) = (1..items.len()).find(|&i| items[..i].contains(&items[i]))
-        {
+        if let Some(repeat) = repeated_item(schema, items) {
             self.report(
                 SchemaProblem::DuplicateItems,
                 format!("expected unique items; item [{repeat}] repeats an earlier one"),
@@ -115,6 +118,27 @@ impl<'a> Walk<'a> {
             );
         }
     }
+}
+
+/// The index of the first item that repeats an earlier one, when the list must not repeat:
+/// `uniqueItems` or list type `set` compare whole items, list type `map` compares the
+/// `x-kubernetes-list-map-keys` fields (a missing key counts as null). Items are compared as
+/// serialized JSON, so key order inside an object item matters (YAML input keeps it).
+fn repeated_item(schema: &Schema, items: &[Value]) -> Option<usize> {
+    let identity = |item: &Value| -> Value {
+        match schema.list_type {
+            ListType::Map => {
+                Value::Array(schema.list_map_keys.iter().map(|k| item.get(k).cloned().unwrap_or(Value::Null)).collect())
+            }
+            _ => item.clone(),
+        }
+    };
+    if !(schema.unique_items || schema.list_type != ListType::Atomic) {
+        return None;
+    }
+    // Serialized identities in a set: linear in the list's length, whatever an input holds.
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items.iter().position(|item| !seen.insert(identity(item).to_string()))
 }
 
 fn plural(n: u64, word: &str) -> String {

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::error::CompileError;
 use super::format::Format;
-use super::node::{Additional, Bound, Schema, TypeSet};
+use super::node::{Additional, Bound, ListType, Schema, TypeSet};
 
 /// How deep a schema may nest: CRD schemas are untrusted input.
 const MAX_SCHEMA_DEPTH: usize = 128;
@@ -150,6 +150,9 @@ fn value_keyword(s: &mut Schema, key: &str, v: &Value, at: &str) -> Result<(), C
         "minProperties" => s.min_properties = Some(count(v, at)?),
         "maxProperties" => s.max_properties = Some(count(v, at)?),
         "uniqueItems" => s.unique_items = boolean(v, at)?,
+        "multipleOf" => s.multiple_of = Some(number(v, at)?).filter(|m| *m > 0.0),
+        "x-kubernetes-list-type" => s.list_type = list_type(v, at)?,
+        "x-kubernetes-list-map-keys" => s.list_map_keys = strings(v, at)?,
         "nullable" => s.nullable |= boolean(v, at)?,
         "x-kubernetes-int-or-string" => s.int_or_string = boolean(v, at)?,
         "x-kubernetes-preserve-unknown-fields" => s.preserve_unknown_fields = boolean(v, at)?,
@@ -184,6 +187,15 @@ fn pattern(v: &Value, at: &str) -> Result<regex::Regex, CompileError> {
     RegexBuilder::new(string(v, at)?).size_limit(MAX_PATTERN_BYTES).build().map_err(|e| {
         fail(at, format!("not a valid regular expression: {}", e.to_string().lines().last().unwrap_or_default()))
     })
+}
+
+fn list_type(v: &Value, at: &str) -> Result<ListType, CompileError> {
+    match string(v, at)? {
+        "atomic" => Ok(ListType::Atomic),
+        "set" => Ok(ListType::Set),
+        "map" => Ok(ListType::Map),
+        _ => Err(fail(at, "expected atomic, set or map")),
+    }
 }
 
 fn number(v: &Value, at: &str) -> Result<f64, CompileError> {

@@ -4,8 +4,9 @@
 //!
 //! The validator is our own, for the JSON-Schema subset Kubernetes uses (`type`, `properties`,
 //! `additionalProperties`, `items`, `$ref`, `enum`, `required`, `format`, the combinators,
-//! numeric, length and size bounds, `pattern`, `uniqueItems`, `nullable` and the
-//! `x-kubernetes-*` extensions). Other keywords are ignored.
+//! numeric, length and size bounds, `multipleOf`, `pattern`, `uniqueItems`, `nullable` and the
+//! `x-kubernetes-*` extensions, list types included). Other keywords are ignored; CEL rules
+//! (`x-kubernetes-validations`) are not evaluated.
 //!
 //! - `bundle`: the embedded schemas, decompressed per version on first use.
 //! - `compile`, `node`, `format`: JSON Schema into typed [`node::Schema`]s.

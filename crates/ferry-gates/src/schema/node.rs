@@ -88,6 +88,18 @@ pub enum Additional {
     Schema(Box<Schema>),
 }
 
+/// `x-kubernetes-list-type`: how the API server identifies the items of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListType {
+    /// `atomic`, or not said: any items.
+    #[default]
+    Atomic,
+    /// Scalars, each at most once.
+    Set,
+    /// Objects, each identified by its `x-kubernetes-list-map-keys`, at most once.
+    Map,
+}
+
 /// A numeric bound: `minimum`/`maximum` with OpenAPI's boolean `exclusive*`, or JSON Schema's
 /// numeric `exclusiveMinimum`/`exclusiveMaximum`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -121,6 +133,12 @@ pub struct Schema {
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
     pub unique_items: bool,
+    /// `multipleOf`.
+    pub multiple_of: Option<f64>,
+    /// `x-kubernetes-list-type: set` (items unique) or `map` (items unique by `list_map_keys`).
+    pub list_type: ListType,
+    /// `x-kubernetes-list-map-keys`: the fields that identify an item of a `map` list.
+    pub list_map_keys: Vec<String>,
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
     /// `nullable: true`, or a value the API server drops when null (a CRD field).
