@@ -379,6 +379,7 @@ pub struct SchemaValidateArgs {
     /// CustomResourceDefinition files or directories whose schemas apply (repeatable).
     #[arg(long, value_name = "FILE|DIR")]
     pub crds: Vec<PathBuf>,
+    /// text: one line per violation (-v adds valid and skipped objects); json: every object.
     #[arg(short, long, value_enum, default_value_t)]
     pub output: SchemaOutput,
     /// Print how many objects were valid, invalid and skipped.
