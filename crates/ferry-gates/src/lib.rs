@@ -6,7 +6,10 @@
 //! - `vuln`: Trivy, Grype and CycloneDX (VEX) reports normalised and judged against thresholds per
 //!   environment, with suppressions that expire.
 //! - `admission`: a validating admission webhook enforcing those policies over HTTPS.
+//! - `schema`: Kubernetes objects validated against the built-in schemas of a Kubernetes version
+//!   (embedded) and the CRDs in the set, as kubeconform does.
 pub mod admission;
 pub mod policy;
+pub mod schema;
 pub mod secrets;
 pub mod vuln;

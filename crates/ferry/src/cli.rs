@@ -60,6 +60,9 @@ pub enum Command {
     /// Gatekeeper policies: run gator test suites, evaluate objects against constraints.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Kubernetes schemas: validate objects against a Kubernetes version and CRDs (as kubeconform).
+    #[command(subcommand)]
+    Schema(SchemaCommand),
 }
 
 #[derive(Debug, Args)]
@@ -351,6 +354,55 @@ pub enum PolicyCommand {
         #[arg(short, long, value_enum, default_value_t)]
         output: Output,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Validate objects against the schemas of a Kubernetes version (1.25–1.37, built in) and the
+    /// CustomResourceDefinitions given or found among the objects, as kubeconform does.
+    #[command(
+        after_help = "Examples:\n  ferry schema validate deploy/\n  ferry schema validate --strict --kubernetes-version 1.30 deploy.yaml service.yaml\n  ferry render overlays/prod | ferry schema validate --strict --crds crds/ -\n  ferry schema validate --skip SealedSecret,monitoring.coreos.com/v1/ServiceMonitor --summary deploy/\n  ferry schema validate -o json deploy/ > schema-report.json\n\nDirectories are read recursively (*.yaml, *.yml, *.json); files may hold several YAML documents and\nList objects. CRDs among the objects are registered before the rest are validated.\nExit codes: 0 every object valid, 1 a violation, 2 could not run (bad YAML, unknown version, bad CRD)."
+    )]
+    Validate(SchemaValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaValidateArgs {
+    /// Files or directories of manifests; `-` reads stdin.
+    #[arg(required = true, value_name = "FILE|DIR|-")]
+    pub paths: Vec<PathBuf>,
+    /// The Kubernetes version whose schemas apply: 1.32, v1.32 or v1.32.4 (default: the version
+    /// the local cluster reports, 1.32).
+    #[arg(long, value_name = "VERSION")]
+    pub kubernetes_version: Option<String>,
+    /// Report fields the schemas do not define (as kubectl --validate=strict).
+    #[arg(long)]
+    pub strict: bool,
+    /// Pass objects whose kind has no schema (a custom resource without its CRD).
+    #[arg(long)]
+    pub ignore_missing_schemas: bool,
+    /// Kinds not to validate: Kind or group/version/Kind (v1/Secret, apps/v1/Deployment).
+    #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
+    pub skip: Vec<String>,
+    /// CustomResourceDefinition files or directories whose schemas apply (repeatable).
+    #[arg(long, value_name = "FILE|DIR")]
+    pub crds: Vec<PathBuf>,
+    /// text: one line per violation (-v adds valid and skipped objects); json: every object.
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: SchemaOutput,
+    /// Print how many objects were valid, invalid and skipped.
+    #[arg(long)]
+    pub summary: bool,
+}
+
+/// `ferry schema validate -o` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum SchemaOutput {
+    /// One line per violation.
+    #[default]
+    Text,
+    /// One JSON document: every object, its status and violations, and a summary.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,10 +5,12 @@ mod app;
 mod controller;
 mod health;
 mod localkube;
+mod manifests;
 mod output;
 mod policy;
 mod render;
 mod scan;
+mod schema;
 
 pub use render::run as render_now;
 mod up;
@@ -65,6 +67,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Admission(cmd) => admission::run(cmd).await,
         Command::Scan(cmd) => scan::run(cmd, cli.verbose),
         Command::Policy(cmd) => policy::run(cmd, cli.verbose),
+        Command::Schema(cmd) => schema::run(cmd, cli.verbose),
     }
 }
 

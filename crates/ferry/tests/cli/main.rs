@@ -12,3 +12,4 @@ mod lifecycle;
 mod policy;
 mod render;
 mod scan;
+mod schema;

@@ -7,6 +7,8 @@ use anyhow::{Context, bail};
 use ferry_gates::policy::{Operation, ReviewRequest};
 use serde_json::Value;
 
+use crate::commands::manifests;
+
 /// One object to review, and where it came from.
 #[derive(Debug)]
 pub struct Subject {
@@ -37,21 +39,11 @@ pub fn read_all(files: &[PathBuf]) -> anyhow::Result<Vec<Subject>> {
     let mut subjects = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-        for (index, doc) in documents(file, &text)?.into_iter().enumerate() {
-            subjects.extend(subjects_of(file, index + 1, doc)?);
+        for doc in manifests::parse(&file.display().to_string(), &text)? {
+            subjects.extend(subjects_of(file, doc.number, doc.object)?);
         }
     }
     Ok(subjects)
-}
-
-/// The non-empty YAML documents of `text`; a parse error names the file and line.
-fn documents(file: &Path, text: &str) -> anyhow::Result<Vec<Value>> {
-    let docs = serde_saphyr::from_multiple::<Value>(text).map_err(|e| {
-        let at = e.location().map(|l| format!(" line {}:", l.line())).unwrap_or_default();
-        let first = e.to_string().lines().next().unwrap_or_default().to_owned();
-        anyhow::anyhow!("{}:{at} not valid YAML or JSON: {first}", file.display())
-    })?;
-    Ok(docs.into_iter().filter(|doc| !doc.is_null()).collect())
 }
 
 fn subjects_of(file: &Path, doc: usize, value: Value) -> anyhow::Result<Vec<Subject>> {
