@@ -23,7 +23,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 pub use ignore::IgnoreRule;
-pub use unified::unified_yaml;
+pub use unified::{unified_text, unified_yaml};
 pub use yaml::to_yaml;
 
 /// A copy of `obj` safe to print: for a `v1` Secret every `data`/`stringData` value is masked
@@ -36,6 +36,35 @@ pub fn redacted(obj: &Value) -> Value {
         secret::mask(&mut copy, None);
     }
     copy
+}
+
+/// The unified YAML diff of one object between two renders (`old`/`new` absent when the object
+/// is added or removed), labelled with `labels`; Secret values masked on both sides so a changed
+/// value shows as a changed mask and never as content. Empty when both render the same.
+pub fn render_change(
+    old: Option<&Value>,
+    new: Option<&Value>,
+    labels: (&str, &str),
+    header: &str,
+    color: bool,
+) -> String {
+    let prepare = |obj: Option<&Value>| {
+        obj.map(|o| {
+            let mut copy = o.clone();
+            if Identity::of(&copy).is_secret() {
+                secret::fold_string_data(&mut copy);
+            }
+            copy
+        })
+    };
+    let (mut old, mut new) = (prepare(old), prepare(new));
+    match (new.as_mut(), old.as_mut()) {
+        (Some(n), o) if Identity::of(n).is_secret() => secret::mask(n, o),
+        (None, Some(o)) if Identity::of(o).is_secret() => secret::mask(o, None),
+        _ => {}
+    }
+    let text = |obj: &Option<Value>| obj.as_ref().map(to_yaml).unwrap_or_default();
+    unified_text(&text(&old), &text(&new), labels, header, color)
 }
 
 use scope::Scope;

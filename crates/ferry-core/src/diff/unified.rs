@@ -24,8 +24,14 @@ enum Edit {
 pub fn unified_yaml(diff: &ResourceDiff, header: &str, color: bool) -> String {
     let live = diff.live.as_ref().map(to_yaml).unwrap_or_default();
     let desired = to_yaml(&diff.desired);
-    let old: Vec<&str> = live.lines().collect();
-    let new: Vec<&str> = desired.lines().collect();
+    unified_text(&live, &desired, ("live", "desired"), header, color)
+}
+
+/// The unified diff of two texts, labelled `--- labels.0` and `+++ labels.1`, preceded by
+/// `header` when it is not empty; an empty string when they are equal.
+pub fn unified_text(old: &str, new: &str, labels: (&str, &str), header: &str, color: bool) -> String {
+    let old: Vec<&str> = old.lines().collect();
+    let new: Vec<&str> = new.lines().collect();
     let edits = edits(&old, &new);
     if edits.iter().all(|(e, _, _)| *e == Edit::Same) {
         return String::new();
@@ -36,8 +42,8 @@ pub fn unified_yaml(diff: &ResourceDiff, header: &str, color: bool) -> String {
         out.push_str(header);
         out.push('\n');
     }
-    out.push_str(&paint(BOLD, "--- live"));
-    out.push_str(&paint(BOLD, "+++ desired"));
+    out.push_str(&paint(BOLD, &format!("--- {}", labels.0)));
+    out.push_str(&paint(BOLD, &format!("+++ {}", labels.1)));
     for range in hunks(&edits) {
         out.push_str(&paint(CYAN, &hunk_header(&edits, range.clone())));
         for &(edit, a, b) in &edits[range] {
