@@ -40,25 +40,35 @@ impl GitCache {
     /// fetched first only if the remote was never fetched.
     pub fn read_tree(&self, url: &str, commit: CommitId, path: &str) -> Result<SourceTree, SourceError> {
         let remote = RemoteUrl::parse(url)?;
-        let components = tree_path::split_requested(path)?;
         let repo = self.open_or_fetch(&remote, url)?;
-        let root = commit_tree(&repo, &remote, commit)?;
-        let mut reader =
-            Reader { repo: &repo, root, limits: self.limits, requested: path, total: 0, out: SourceTree::default() };
-        match tree_path::lookup(&repo, root, &components).map_err(|e| with_url(e, &remote))? {
-            Found::Missing | Found::Gitlink => {
-                return Err(SourceError::PathNotFound { path: path.to_owned(), commit: commit.to_hex() });
-            }
-            Found::Blob { id, .. } => reader.add_file(components.join("/"), id)?,
-            Found::Tree { id, canonical } => {
-                let mut ancestors = vec![canonical.clone()];
-                reader.walk(id, &canonical, &components.join("/"), &mut ancestors).map_err(|e| with_url(e, &remote))?;
-            }
-        }
-        let mut out = reader.out;
-        out.files.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(out)
+        read_tree_in(&repo, &remote, self.limits, commit, path)
     }
+}
+
+/// Reads every file under `path` of `commit` in `repo` (a cached or a local repository).
+pub(crate) fn read_tree_in(
+    repo: &gix::Repository,
+    remote: &RemoteUrl,
+    limits: Limits,
+    commit: CommitId,
+    path: &str,
+) -> Result<SourceTree, SourceError> {
+    let components = tree_path::split_requested(path)?;
+    let root = commit_tree(repo, remote, commit)?;
+    let mut reader = Reader { repo, root, limits, requested: path, total: 0, out: SourceTree::default() };
+    match tree_path::lookup(repo, root, &components).map_err(|e| with_url(e, remote))? {
+        Found::Missing | Found::Gitlink => {
+            return Err(SourceError::PathNotFound { path: path.to_owned(), commit: commit.to_hex() });
+        }
+        Found::Blob { id, .. } => reader.add_file(components.join("/"), id)?,
+        Found::Tree { id, canonical } => {
+            let mut ancestors = vec![canonical.clone()];
+            reader.walk(id, &canonical, &components.join("/"), &mut ancestors).map_err(|e| with_url(e, remote))?;
+        }
+    }
+    let mut out = reader.out;
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
 }
 
 /// The root tree of `commit`, or `UnknownRevision` if the cache does not have that commit.

@@ -6,3 +6,4 @@ mod local;
 mod remote;
 mod support;
 mod tree;
+mod worktree;
