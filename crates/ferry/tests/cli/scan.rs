@@ -310,6 +310,7 @@ fn a_token_in_a_kubernetes_secret_is_decoded_from_history() {
     assert!(tags.iter().any(|t| t == "decoded:base64") && tags.iter().any(|t| t == "decode-depth:1"), "{tags:?}");
 
     let off = ferry_scan(repo, &["--max-decode-depth", "0", "--report-path", "plain.json"], None);
+    assert!(off.status.code().is_some_and(|c| c <= 1), "{}", stderr(&off));
     let plain = report(&repo.join("plain.json"));
     assert!(plain.iter().all(|f| f["RuleID"] != "github-pat"), "{plain:?}");
 }

@@ -80,7 +80,7 @@ pub(crate) fn candidates(text: &str) -> Vec<Candidate> {
     let touches = |a: &Candidate, b: &Candidate| b.start <= a.end && b.end >= a.start;
     let beaten = |i: usize, j: usize| touches(&all[i], &all[j]) && all[j].kind.precedence() > all[i].kind.precedence();
     (0..all.len())
-        .filter(|&i| !(i > 0 && beaten(i, i - 1)) && !(i + 1 < all.len() && beaten(i, i + 1)))
+        .filter(|&i| !(i > 0 && beaten(i, i - 1) || i + 1 < all.len() && beaten(i, i + 1)))
         .map(|i| all[i])
         .collect()
 }
@@ -138,7 +138,7 @@ fn decode_percent(encoded: &str) -> Option<String> {
 fn decode_hex(encoded: &str) -> Option<String> {
     let bytes = encoded.as_bytes();
     // Long runs of letters only are more likely words or hashes spelled out than hex text.
-    if bytes.len() % 2 != 0 || !bytes.iter().any(u8::is_ascii_digit) {
+    if !bytes.len().is_multiple_of(2) || !bytes.iter().any(u8::is_ascii_digit) {
         return None;
     }
     let mut out = Vec::with_capacity(bytes.len() / 2);
@@ -176,7 +176,7 @@ fn base64_value(b: u8, c62: u8, c63: u8) -> Option<u32> {
 /// bits are accepted, as Go's non-strict decoder accepts them.
 fn base64_padded(encoded: &str, c62: u8, c63: u8) -> Option<Vec<u8>> {
     let bytes = encoded.as_bytes();
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return None;
     }
     let body = bytes.strip_suffix(b"==").or_else(|| bytes.strip_suffix(b"=")).unwrap_or(bytes);

@@ -148,6 +148,7 @@ mod tests {
             suppressed: 1,
             bytes_scanned: 2048,
             fragments_scanned: 3,
+            ..ScanReport::default()
         };
         let text = line(&report, &Target::Dir(".".into()), Duration::from_millis(7));
         assert_eq!(
