@@ -51,7 +51,7 @@ impl std::fmt::Debug for Engine {
 pub const CUSTOMIZATIONS_DIR: &str = "resource_customizations";
 
 /// Rendering settings from `argocd-cm` (`kustomize.buildOptions`, remote bases).
-fn render_settings(config: &Config, state_dir: &Path) -> Result<RenderSettings, EngineError> {
+pub(crate) fn render_settings(config: &Config, state_dir: &Path) -> Result<RenderSettings, EngineError> {
     let mut settings = RenderSettings::from_argocd_cm(&config.settings)
         .map_err(|message| EngineError::Refused { app: "*".into(), message: format!("argocd-cm: {message}") })?;
     settings.remote_dir = state_dir.join("kustomize-remote");

@@ -5,6 +5,7 @@
 //! ([`controller`]).
 
 pub mod app;
+pub mod check;
 pub mod compare;
 pub mod control_repo;
 pub mod controller;

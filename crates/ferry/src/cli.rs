@@ -63,6 +63,80 @@ pub enum Command {
     /// Kubernetes schemas: validate objects against a Kubernetes version and CRDs (as kubeconform).
     #[command(subcommand)]
     Schema(SchemaCommand),
+    /// The pull-request gate: render every Application, run every gate, diff base and head.
+    #[command(
+        after_help = "Examples:\n  ferry check                                    # the working tree: render and run the gates\n  ferry check --base origin/main --markdown check.md --sarif check.sarif --junit check.xml\n  ferry --config apps check --base main --policies policy/ --strict\n  ferry check --base main --vuln-policy vuln-policy.yaml --vuln-report trivy-web.json\n\nThe control folder is the global --config (default: ferry/), inside the repository. Sources whose\nrepoURL is this repository (a path to it, one of its remotes, or --repo-url) are read from the\ncheckout at the base and at the head (the working tree, uncommitted files included); others\nfrom their remotes. Gates: secrets (always; --no-secrets), policy (--policies, else policies/\nwhen present), schema (always; --no-schema), vulnerabilities (--vuln-policy with reports).\nExit codes: 0 no blocking finding, 1 a blocking finding (or an Application that does not\nrender), 2 the check could not run."
+    )]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The base of the change (a branch, tag or commit, e.g. origin/main); without it the head is
+    /// checked alone and nothing is compared.
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+    /// A directory of the repository to check.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+    /// Another URL that names this repository in Applications' repoURL (its remotes always do).
+    #[arg(long = "repo-url", value_name = "URL")]
+    pub repo_urls: Vec<String>,
+    /// Gatekeeper ConstraintTemplates and Constraints (default: policies/ in the repository, when present).
+    #[arg(long, value_name = "DIR")]
+    pub policies: Option<PathBuf>,
+    /// A gitleaks configuration (default: .gitleaks.toml in the repository, else Ferry's rules).
+    #[arg(long, value_name = "FILE")]
+    pub secrets_config: Option<PathBuf>,
+    /// Do not scan for secrets.
+    #[arg(long)]
+    pub no_secrets: bool,
+    /// The Kubernetes version whose schemas objects are validated against.
+    #[arg(long, value_name = "VERSION", default_value = "1.32")]
+    pub kubernetes_version: String,
+    /// Unknown fields are schema errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Objects of kinds without a schema (custom resources without their CRD) pass.
+    #[arg(long)]
+    pub ignore_missing_schemas: bool,
+    /// Do not validate schemas.
+    #[arg(long)]
+    pub no_schema: bool,
+    /// A VulnerabilityPolicy: thresholds per environment (an Application's environment is its
+    /// ferry.dev/environment label, else its destination name).
+    #[arg(long, value_name = "FILE", requires = "vuln_reports")]
+    pub vuln_policy: Option<PathBuf>,
+    /// A Trivy, Grype or CycloneDX report; it applies to the Applications deploying its image.
+    #[arg(long = "vuln-report", value_name = "FILE", requires = "vuln_policy")]
+    pub vuln_reports: Vec<PathBuf>,
+    /// The day vulnerability suppressions are judged on (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Write the Markdown summary (for a pull-request comment) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Write a SARIF 2.1.0 report (for code scanning) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Write a JUnit XML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Print each changed object's diff.
+    #[arg(long)]
+    pub diff: bool,
+    /// What to print on stdout.
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: CheckOutput,
+}
+
+/// `ferry check -o` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum CheckOutput {
+    #[default]
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -264,6 +338,41 @@ pub enum ScanCommand {
         after_help = "Examples:\n  ferry scan secrets                      # every commit of the repository in .\n  ferry scan secrets --log-opts=\"main..HEAD\" --report-format sarif --report-path leaks.sarif\n  ferry scan secrets --staged              # a pre-commit hook\n  ferry scan secrets --no-git deploy/ --redact\n  cat file.env | ferry scan secrets -\n\nConfiguration: --config, else $GITLEAKS_CONFIG (a path), else $GITLEAKS_CONFIG_TOML (the text),\nelse PATH/.gitleaks.toml, else Ferry's default rules.\nExit codes: 0 no leaks, 1 (or --exit-code) leaks found, 2 the scan could not run."
     )]
     Secrets(SecretsArgs),
+    /// Judge Trivy, Grype or CycloneDX (VEX) reports against a vulnerability policy.
+    #[command(
+        after_help = "Examples:\n  ferry scan vulns trivy.json grype.json                       # list the findings, merged\n  ferry scan vulns trivy.json --policy vulnerability-policy.yaml --env production\n  ferry scan vulns bom.cdx.json --policy policy.yaml --env staging -o json\n\nThe policy is a ferry.dev/v1alpha1 VulnerabilityPolicy: limits per environment (maxCritical,\nmaxHigh, maxMedium, maxLow, fixableOnly, failOnUnknown) and suppressions that expire.\nExit codes: 0 within the limits (or no policy given), 1 (or --exit-code) a limit is exceeded,\n2 a report or the policy could not be read."
+    )]
+    Vulns(VulnsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VulnsArgs {
+    /// Scanner reports: Trivy JSON (SchemaVersion 2), Grype JSON, CycloneDX JSON with VEX.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    /// A VulnerabilityPolicy file; without it the findings are listed and the exit code is 0.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The environment whose limits apply.
+    #[arg(long = "env", value_name = "ENV", default_value = "default", requires = "policy")]
+    pub environment: String,
+    /// The day suppressions are judged on (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Output: a summary for people, or the verdict (or findings) as JSON.
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: VulnOutput,
+    /// The exit code when a limit is exceeded.
+    #[arg(long, default_value_t = 1)]
+    pub exit_code: u8,
+}
+
+/// `ferry scan vulns -o` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum VulnOutput {
+    #[default]
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

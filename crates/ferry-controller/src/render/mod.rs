@@ -99,23 +99,38 @@ async fn render_source(
             git.fetch(&source.repo_url).map_err(source_error)?;
         }
         let commit = git.resolve(&source.repo_url, &revision).map_err(source_error)?;
-        let tree = git.read_tree(&source.repo_url, commit, &source.path).map_err(source_error)?;
-        let mut files = source_files(tree);
-        let kind = SourceKind::of(&source, &files);
-        if kind != SourceKind::Directory && !source.path.is_empty() && source.path != "." {
-            // Kustomize bases and Helm values files may live elsewhere in the repository.
-            files = source_files(git.read_tree(&source.repo_url, commit, "").map_err(source_error)?);
-        }
-        decrypt(&mut files, settings.age_keys.as_deref())
-            .map_err(|source| EngineError::Render { app: app_name.clone(), source: source.into() })?;
-        let ctx = kind::Context { app: &app, source: &source, commit, settings: &settings, git: &git };
-        let rendered = kind
-            .render(&ctx, &files)
-            .map_err(|source| EngineError::Render { app: app_name.clone(), source: source.into() })?;
+        let read = |path: &str| git.read_tree(&source.repo_url, commit, path);
+        let rendered = render_commit(&read, &app, &source, commit, &settings, &git)?;
         Ok((commit, rendered))
     })
     .await
     .map_err(|e| EngineError::Join(e.to_string()))?
+}
+
+/// Renders `source` at `commit`, reading its files with `read` (a path of the repository, `""`
+/// for its root): the files at the source path, or the whole repository for Kustomize and Helm,
+/// whose bases and values files may live elsewhere in it. SOPS files are decrypted in memory.
+pub fn render_commit(
+    read: &dyn Fn(&str) -> Result<ferry_source::SourceTree, ferry_source::SourceError>,
+    app: &Application,
+    source: &Source,
+    commit: CommitId,
+    settings: &RenderSettings,
+    git: &Arc<GitCache>,
+) -> Result<Vec<Value>, EngineError> {
+    let app_name = &app.metadata.name;
+    let source_error =
+        |source: ferry_source::SourceError| EngineError::Source { app: app_name.clone(), source: source.into() };
+    let render_error =
+        |source: ferry_render::RenderError| EngineError::Render { app: app_name.clone(), source: source.into() };
+    let mut files = source_files(read(&source.path).map_err(source_error)?);
+    let kind = SourceKind::of(source, &files);
+    if kind != SourceKind::Directory && !source.path.is_empty() && source.path != "." {
+        files = source_files(read("").map_err(source_error)?);
+    }
+    decrypt(&mut files, settings.age_keys.as_deref()).map_err(render_error)?;
+    let ctx = kind::Context { app, source, commit, settings, git };
+    kind.render(&ctx, &files).map_err(render_error)
 }
 
 /// SOPS-encrypted files (manifests, generator inputs, Helm values) are decrypted in memory

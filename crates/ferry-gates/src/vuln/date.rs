@@ -25,6 +25,22 @@ impl Date {
         let valid = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
         valid.then_some(Date { year, month, day })
     }
+
+    /// The date `days` days after 1970-01-01 (UTC), for a caller that read a clock; `None` outside
+    /// the years 0000–9999.
+    pub fn from_unix_days(days: i64) -> Option<Date> {
+        // Days are counted from 0000-03-01 so that a leap day ends each 4-, 100- and 400-year cycle.
+        let shifted = days.checked_add(719_468)?;
+        let era = shifted.div_euclid(146_097);
+        let day_of_era = shifted.rem_euclid(146_097);
+        let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let month_index = (5 * day_of_year + 2) / 153;
+        let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+        let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        Date::new(u16::try_from(year).ok().filter(|y| *y <= 9999)?, u8::try_from(month).ok()?, u8::try_from(day).ok()?)
+    }
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {
@@ -84,5 +100,17 @@ mod tests {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
         assert!("2026-01-01".parse::<Date>().ok() < "2026-01-02".parse::<Date>().ok());
+    }
+
+    #[test]
+    fn counts_days_from_the_unix_epoch() {
+        let date = |days| Date::from_unix_days(days).map(|d| d.to_string());
+        assert_eq!(date(0).as_deref(), Some("1970-01-01"));
+        assert_eq!(date(-1).as_deref(), Some("1969-12-31"));
+        assert_eq!(date(11_016).as_deref(), Some("2000-02-29"));
+        assert_eq!(date(20_414).as_deref(), Some("2025-11-22"));
+        assert_eq!(date(20_779).as_deref(), Some("2026-11-22"));
+        assert_eq!(date(i64::MAX), None);
+        assert_eq!(date(-800_000), None);
     }
 }

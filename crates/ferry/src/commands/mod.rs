@@ -2,6 +2,7 @@
 
 mod admission;
 mod app;
+mod check;
 mod controller;
 mod health;
 mod localkube;
@@ -68,6 +69,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Scan(cmd) => scan::run(cmd, cli.verbose),
         Command::Policy(cmd) => policy::run(cmd, cli.verbose),
         Command::Schema(cmd) => schema::run(cmd, cli.verbose),
+        Command::Check(args) => check::run(&globals, &args),
     }
 }
 

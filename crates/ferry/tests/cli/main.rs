@@ -5,6 +5,7 @@
 
 mod admission;
 mod app;
+mod check;
 mod harness;
 mod kube_rs;
 mod kubectl;

@@ -350,3 +350,46 @@ fn a_composite_rule_prints_its_required_part() {
     assert!(err.contains("Required:    acme-id:1:REDACTED"), "{err}");
     assert!(!err.contains("AK123456") && !err.contains("Zq8Lw3Xv9Tb2Nm6Rp4Ks"), "{err}");
 }
+
+/// `ferry scan vulns`: reports listed without a policy (exit 0), judged per environment with
+/// one (production exceeds its limits: exit 1; dev has none: exit 0), a malformed report names
+/// its file and JSON path (exit 2).
+#[test]
+fn vulnerability_reports_are_judged_per_environment() {
+    let testdata = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ferry-gates/testdata/vuln");
+    let tmp = tempfile::tempdir().expect("a temp dir");
+    let vulns = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ferry"))
+            .arg("scan")
+            .arg("vulns")
+            .args(args)
+            .current_dir(&testdata)
+            .output()
+            .expect("ferry")
+    };
+    let listed = vulns(&["trivy-image.json", "grype-image.json"]);
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    let text = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        text.contains("CVE-2024-0727") && text.lines().last().unwrap_or("").ends_with("suppressed by the reports)"),
+        "{text}"
+    );
+
+    let judged = |env: &str| {
+        vulns(&["trivy-image.json", "--policy", "policy.yaml", "--env", env, "--today", "2026-07-01", "-o", "json"])
+    };
+    let production = judged("production");
+    assert_eq!(production.status.code(), Some(1), "{}", stderr(&production));
+    let verdict: Value = serde_json::from_slice(&production.stdout).expect("a JSON verdict");
+    assert_eq!(verdict["passed"], false);
+    assert_eq!(verdict["environment"], "production");
+    let dev = judged("dev");
+    assert_eq!(dev.status.code(), Some(0), "{}", stderr(&dev));
+
+    let broken = tmp.path().join("broken.json");
+    std::fs::write(&broken, r#"{"SchemaVersion": 2, "ArtifactName": "x", "Results": [{"Target": "t", "Vulnerabilities": [{"VulnerabilityID": "CVE-1", "PkgName": "p", "InstalledVersion": "1", "Severity": 7}]}]}"#).expect("write");
+    let bad = vulns(&[broken.to_str().expect("utf-8")]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    let message = stderr(&bad);
+    assert!(message.contains("broken.json") && message.contains("Results[0].Vulnerabilities[0].Severity"), "{message}");
+}

@@ -1,18 +1,24 @@
-//! `ferry scan …`: the scanners of the security gates, one module per target kind.
+//! `ferry scan …`: the scanners of the security gates: `secrets` (gitleaks rules) and `vulns`
+//! (scanners' vulnerability reports against a policy).
 
 mod secrets;
 mod summary;
+mod vulns;
 
 use clap::CommandFactory;
 use clap::parser::ValueSource;
 
 use super::Exit;
+
 use crate::cli::{Cli, ScanCommand, SecretsArgs};
+pub(crate) use secrets::load_config as load_secrets_config;
+pub(crate) use vulns::today;
 
 /// Runs one `ferry scan` subcommand; `verbose` (`-v`) prints every finding and skipped file.
 pub fn run(cmd: ScanCommand, verbose: u8) -> anyhow::Result<Exit> {
     match cmd {
         ScanCommand::Secrets(args) => secrets::run(&typed_config_only(args), verbose > 0),
+        ScanCommand::Vulns(args) => vulns::run(&args),
     }
 }
 

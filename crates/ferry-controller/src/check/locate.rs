@@ -1,0 +1,109 @@
+//! Where a rendered object comes from, so a finding points at a line a reviewer can open: the
+//! YAML document in the checkout declaring the object's kind and name (under the Application's
+//! source paths first). Kustomize may rename objects (prefixes, suffixes, generator hashes), so
+//! a name is also matched with those added; when nothing matches, the finding points at the
+//! Application's manifest instead.
+
+use ferry_source::SourceFile;
+use serde_json::Value;
+
+use super::finding::Location;
+
+/// The document declaring `object` among `files`, preferring files under `preferred` paths.
+pub fn locate(object: &Value, files: &[SourceFile], preferred: &[String]) -> Option<Location> {
+    let kind = object.get("kind")?.as_str()?;
+    let name = object.pointer("/metadata/name")?.as_str()?;
+    let under = |file: &SourceFile| {
+        preferred.iter().any(|p| {
+            let p = p.trim_matches('/');
+            p.is_empty() || p == "." || file.path.starts_with(&format!("{p}/"))
+        })
+    };
+    let yaml = |file: &&SourceFile| file.path.ends_with(".yaml") || file.path.ends_with(".yml");
+    let ordered = files.iter().filter(yaml).filter(|f| under(f)).chain(files.iter().filter(yaml).filter(|f| !under(f)));
+    let mut fallback = None;
+    for file in ordered {
+        let Ok(text) = std::str::from_utf8(&file.contents) else { continue };
+        match find_document(text, kind, name) {
+            Some((line, true)) => return Some(Location { file: file.path.clone(), line }),
+            Some((line, false)) if fallback.is_none() => fallback = Some(Location { file: file.path.clone(), line }),
+            _ => {}
+        }
+    }
+    fallback
+}
+
+/// The line of `kind: KIND` in a document of `text` whose `metadata.name` is `name` (exact:
+/// `true`) or is contained in `name` (a prefixed, suffixed or hashed rendering: `false`).
+fn find_document(text: &str, kind: &str, name: &str) -> Option<(usize, bool)> {
+    let mut best = None;
+    let mut doc_kind_line = None;
+    let mut in_metadata = false;
+    for (index, line) in text.lines().enumerate() {
+        if line.starts_with("---") {
+            doc_kind_line = None;
+            in_metadata = false;
+            continue;
+        }
+        if let Some(value) = top_level(line, "kind") {
+            doc_kind_line = (value == kind).then_some(index + 1);
+        }
+        if !line.starts_with(' ') && !line.is_empty() && !line.starts_with('#') {
+            in_metadata = line.trim_end() == "metadata:";
+            continue;
+        }
+        let Some(kind_line) = doc_kind_line else { continue };
+        if !in_metadata {
+            continue;
+        }
+        if let Some(value) = line.trim_start().strip_prefix("name:").map(unquote) {
+            if value == name {
+                return Some((kind_line, true));
+            }
+            if !value.is_empty() && name.contains(value) && best.is_none() {
+                best = Some((kind_line, false));
+            }
+        }
+    }
+    best
+}
+
+/// The value of a top-level `key: value` line.
+fn top_level<'t>(line: &'t str, key: &str) -> Option<&'t str> {
+    line.strip_prefix(key)?.strip_prefix(':').map(unquote)
+}
+
+fn unquote(value: &str) -> &str {
+    let value = value.split(" #").next().unwrap_or("").trim();
+    value.trim_matches(|c| c == '"' || c == '\'')
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn file(path: &str, text: &str) -> SourceFile {
+        SourceFile { path: path.into(), contents: text.as_bytes().to_vec() }
+    }
+
+    #[test]
+    fn finds_the_declaring_document_under_the_source_path_first() {
+        let files = vec![
+            file(
+                "base/deploy.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
+            ),
+            file("overlays/prod/patch.yaml", "kind: Deployment\nmetadata:\n  name: \"web\"\nspec: {}\n"),
+        ];
+        let deployment = json!({"kind": "Deployment", "metadata": {"name": "web"}});
+        let found = locate(&deployment, &files, &["overlays/prod".into()]).unwrap();
+        assert_eq!((found.file.as_str(), found.line), ("overlays/prod/patch.yaml", 1));
+        let found = locate(&deployment, &files, &["elsewhere".into()]).unwrap();
+        assert_eq!((found.file.as_str(), found.line), ("base/deploy.yaml", 7));
+        let prefixed = json!({"kind": "ConfigMap", "metadata": {"name": "prod-web-5f8k2"}});
+        assert_eq!(locate(&prefixed, &files, &[]).unwrap().line, 2);
+        assert!(locate(&json!({"kind": "Service", "metadata": {"name": "web"}}), &files, &[]).is_none());
+    }
+}
