@@ -102,3 +102,34 @@ fn a_namespace_selector_needs_the_namespace_in_the_inventory() {
     let error = set.evaluate(&review, &Inventory::default()).unwrap_err().to_string();
     assert!(error.contains("needs the Namespace `ghost`"), "{error}");
 }
+
+/// Parameters are checked against the template's schema as the API server checks a constraint
+/// against the CRD Gatekeeper makes of the template: wrong types and values outside an enum are
+/// errors naming the constraint and the field; unknown fields pass (the API server prunes them).
+#[test]
+fn constraint_parameters_must_match_the_template_schema() {
+    let mut set = PolicySet::default();
+    set.add_template(Template::parse(&yaml("library/requiredlabels/template.yaml"), "template.yaml").unwrap()).unwrap();
+    let constraint = |parameters: Value| {
+        let object = json!({"apiVersion": "constraints.gatekeeper.sh/v1beta1", "kind": "K8sRequiredLabels",
+            "metadata": {"name": "need-owner"}, "spec": {"parameters": parameters}});
+        Constraint::parse(&object, "constraint.yaml").unwrap()
+    };
+    set.clone().add_constraint(constraint(json!({"labels": [{"key": "owner"}], "extra": true}))).unwrap();
+    let error = set.clone().add_constraint(constraint(json!({"labels": "owner"}))).unwrap_err();
+    assert!(matches!(&error, PolicyError::Parameters { constraint, .. } if constraint == "need-owner"), "{error}");
+    let text = error.to_string();
+    assert!(text.contains("spec.parameters.labels") && text.contains("expected array"), "{text}");
+    let error = set.add_constraint(constraint(json!({"labels": [{"key": 7}]}))).unwrap_err();
+    assert!(error.to_string().contains("spec.parameters.labels[0].key"), "{error}");
+}
+
+#[test]
+fn a_template_whose_parameter_schema_is_unusable_is_refused() {
+    let mut template = yaml("library/requiredlabels/template.yaml");
+    template["spec"]["crd"]["spec"]["validation"]["openAPIV3Schema"]["properties"]["labels"]["type"] = json!("list");
+    let error = PolicySet::default().add_template(Template::parse(&template, "template.yaml").unwrap()).unwrap_err();
+    let text = error.to_string();
+    assert!(text.starts_with("template k8srequiredlabels: "), "{text}");
+    assert!(text.contains("spec.crd.spec.validation.openAPIV3Schema.properties.labels.type"), "{text}");
+}

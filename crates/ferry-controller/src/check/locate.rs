@@ -50,6 +50,17 @@ fn find_document(text: &str, kind: &str, name: &str) -> Option<(usize, bool)> {
         }
         if !line.starts_with(' ') && !line.is_empty() && !line.starts_with('#') {
             in_metadata = line.trim_end() == "metadata:";
+            if let (Some(kind_line), Some(flow)) = (doc_kind_line, line.strip_prefix("metadata:")) {
+                // `metadata: {name: web, labels: ...}` in flow style.
+                if let Some(value) = flow_name(flow) {
+                    if value == name {
+                        return Some((kind_line, true));
+                    }
+                    if !value.is_empty() && name.contains(value) && best.is_none() {
+                        best = Some((kind_line, false));
+                    }
+                }
+            }
             continue;
         }
         let Some(kind_line) = doc_kind_line else { continue };
@@ -66,6 +77,15 @@ fn find_document(text: &str, kind: &str, name: &str) -> Option<(usize, bool)> {
         }
     }
     best
+}
+
+/// The `name` of a flow-style mapping such as ` {name: web, namespace: shop}`.
+fn flow_name(flow: &str) -> Option<&str> {
+    let inner = flow.trim().strip_prefix('{')?;
+    let start = inner.find("name:").filter(|&i| i == 0 || inner[..i].ends_with([' ', ',', '{']))?;
+    let rest = &inner[start + "name:".len()..];
+    let end = rest.find([',', '}']).unwrap_or(rest.len());
+    Some(unquote(&rest[..end]))
 }
 
 /// The value of a top-level `key: value` line.
@@ -96,6 +116,7 @@ mod tests {
                 "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
             ),
             file("overlays/prod/patch.yaml", "kind: Deployment\nmetadata:\n  name: \"web\"\nspec: {}\n"),
+            file("base/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {namespace: shop, name: db}\n"),
         ];
         let deployment = json!({"kind": "Deployment", "metadata": {"name": "web"}});
         let found = locate(&deployment, &files, &["overlays/prod".into()]).unwrap();
@@ -105,5 +126,7 @@ mod tests {
         let prefixed = json!({"kind": "ConfigMap", "metadata": {"name": "prod-web-5f8k2"}});
         assert_eq!(locate(&prefixed, &files, &[]).unwrap().line, 2);
         assert!(locate(&json!({"kind": "Service", "metadata": {"name": "web"}}), &files, &[]).is_none());
+        let secret = locate(&json!({"kind": "Secret", "metadata": {"name": "db"}}), &files, &[]).unwrap();
+        assert_eq!((secret.file.as_str(), secret.line), ("base/secret.yaml", 2));
     }
 }

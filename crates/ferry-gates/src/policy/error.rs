@@ -56,6 +56,16 @@ pub enum PolicyError {
         /// What is wrong.
         problem: String,
     },
+    /// A constraint's `spec.parameters` do not match its template's schema.
+    #[error("constraint {constraint}: parameters do not match the schema of template {template}: {problems}")]
+    Parameters {
+        /// The constraint's name.
+        constraint: String,
+        /// Its template's name.
+        template: String,
+        /// Each problem, with its field.
+        problems: String,
+    },
     /// A constraint's kind has no template.
     #[error("constraint {constraint}: no ConstraintTemplate defines kind {kind}")]
     UnknownKind {

@@ -38,6 +38,7 @@ mod evaluate;
 mod evaluation;
 mod inventory;
 mod matching;
+mod parameters;
 mod policy_set;
 mod rego_fix;
 mod review;

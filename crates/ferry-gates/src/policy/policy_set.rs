@@ -13,6 +13,7 @@ use super::error::PolicyError;
 use super::evaluate::{DEFAULT_TIME_LIMIT, evaluate};
 use super::evaluation::{Evaluation, FailedConstraint};
 use super::inventory::Inventory;
+use super::parameters;
 use super::review::ReviewRequest;
 use super::template::{TEMPLATE_GROUP, Template};
 use super::violation::Violation;
@@ -75,6 +76,7 @@ impl PolicySet {
 
     /// Adds a template; its kind must be new.
     pub fn add_template(&mut self, template: Template) -> Result<(), PolicyError> {
+        parameters::check_template(&template)?;
         if let Some(other) = self.templates.get(template.kind()) {
             return Err(PolicyError::DuplicateKind {
                 template: template.name().to_owned(),
@@ -88,12 +90,13 @@ impl PolicySet {
 
     /// Adds a constraint; a template must define its kind.
     pub fn add_constraint(&mut self, constraint: Constraint) -> Result<(), PolicyError> {
-        if !self.templates.contains_key(constraint.kind()) {
+        let Some(template) = self.templates.get(constraint.kind()) else {
             return Err(PolicyError::UnknownKind {
                 constraint: constraint.name().to_owned(),
                 kind: constraint.kind().to_owned(),
             });
-        }
+        };
+        parameters::check_constraint(template, &constraint)?;
         self.constraints.push(constraint);
         Ok(())
     }
