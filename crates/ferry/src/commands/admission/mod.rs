@@ -1,33 +1,51 @@
 //! `ferry admission serve`: the validating admission webhook enforcing Gatekeeper Constraints,
-//! over HTTPS until interrupted.
+//! over HTTPS until interrupted, with `data.inventory` from files (`--inventory`) and from a
+//! live cluster (`--sync`, kept current by `live`).
+
+mod live;
 
 use std::io::Write;
+use std::path::Path;
 use std::time::Duration;
 
-use anyhow::Context;
-use ferry_gates::admission::{AdmissionServer, FailurePolicy, Identity, ServerOptions, Validator, load_inventory};
+use anyhow::{Context, bail};
+use ferry_gates::admission::{
+    AdmissionServer, FailurePolicy, Identity, ServerOptions, SyncKind, Validator, load_objects, load_sync_config,
+};
 use ferry_gates::policy::{Inventory, PolicySet};
+use serde_json::Value;
 
 use super::Exit;
 use crate::cli::{AdmissionCommand, AdmissionServeArgs, FailurePolicyArg};
 
-pub async fn run(cmd: AdmissionCommand) -> anyhow::Result<Exit> {
+pub async fn run(cmd: AdmissionCommand, kubeconfig: Option<&Path>) -> anyhow::Result<Exit> {
     match cmd {
-        AdmissionCommand::Serve(args) => serve(&args).await.map(|()| Exit::Success),
+        AdmissionCommand::Serve(args) => serve(&args, kubeconfig).await.map(|()| Exit::Success),
     }
 }
 
-async fn serve(args: &AdmissionServeArgs) -> anyhow::Result<()> {
-    let validator = Validator::new(policies(args)?, inventory(args)?).with_failure_policy(match args.failure_policy {
-        FailurePolicyArg::Fail => FailurePolicy::Fail,
-        FailurePolicyArg::Ignore => FailurePolicy::Ignore,
-    });
+async fn serve(args: &AdmissionServeArgs, kubeconfig: Option<&Path>) -> anyhow::Result<()> {
+    let static_objects = static_objects(args)?;
+    let sync_kinds = sync_kinds(args)?;
+    let validator = Validator::new(policies(args)?, Inventory::from_objects(&static_objects)).with_failure_policy(
+        match args.failure_policy {
+            FailurePolicyArg::Fail => FailurePolicy::Fail,
+            FailurePolicyArg::Ignore => FailurePolicy::Ignore,
+        },
+    );
+    // Kept alive while serving: dropping it stops the watches.
+    let _live = if sync_kinds.is_empty() {
+        None
+    } else {
+        let source = live::LiveSource { kubeconfig, context: args.context.as_deref(), kinds: &sync_kinds };
+        Some(live::start(&source, static_objects, validator.inventory_handle()).await?)
+    };
     let identity = identity(args)?;
     let options = ServerOptions { listen: args.listen, body_limit: args.max_request_bytes };
     let server = AdmissionServer::bind(options, &identity, validator).await?;
     let address = server.local_addr();
     // The first line on stdout is the address, for scripts and tests that asked for port 0.
-    println!("serving https://{address} (POST /validate, POST /v1/admit, GET /healthz)");
+    println!("serving https://{address} (POST /validate, POST /v1/admit, GET /healthz, GET /readyz)");
     std::io::stdout().flush().context("writing to stdout")?;
     tracing::info!(%address, "admission webhook serving");
     server.run(super::interrupted()).await?;
@@ -50,11 +68,30 @@ fn policies(args: &AdmissionServeArgs) -> anyhow::Result<PolicySet> {
     Ok(policies)
 }
 
-fn inventory(args: &AdmissionServeArgs) -> anyhow::Result<Inventory> {
+/// The objects of `--inventory`, read once.
+fn static_objects(args: &AdmissionServeArgs) -> anyhow::Result<Vec<Value>> {
     match &args.inventory {
-        Some(dir) => load_inventory(dir).with_context(|| format!("loading the inventory from {}", dir.display())),
-        None => Ok(Inventory::default()),
+        Some(dir) => load_objects(dir).with_context(|| format!("loading the inventory from {}", dir.display())),
+        None => Ok(Vec::new()),
     }
+}
+
+/// The kinds of `--sync` and `--sync-config`, in that order, each once.
+fn sync_kinds(args: &AdmissionServeArgs) -> anyhow::Result<Vec<SyncKind>> {
+    let mut kinds = args.sync.clone();
+    if let Some(path) = &args.sync_config {
+        kinds.extend(load_sync_config(path).context("reading --sync-config")?);
+    }
+    let mut unique: Vec<SyncKind> = Vec::with_capacity(kinds.len());
+    for kind in kinds {
+        if !unique.contains(&kind) {
+            unique.push(kind);
+        }
+    }
+    if unique.is_empty() && args.context.is_some() {
+        bail!("--context names the cluster to sync from: give the kinds with --sync or --sync-config");
+    }
+    Ok(unique)
 }
 
 /// The certificate files given, or a generated CA and certificate whose CA goes to `--ca-out`.
