@@ -1,8 +1,8 @@
 //! `ferry admission serve --sync`: `data.inventory` replicated from a live local cluster by
 //! watches, so a referential policy (unique Ingress host) follows objects created, changed and
-//! deleted with kubectl, without a restart. Kinds the cluster does not serve and bad Gatekeeper
-//! `Config` files stop it with exit code 2 and a message naming them; synced Secrets never reach
-//! its log.
+//! deleted with kubectl, without a restart, next to `--inventory` files. Kinds the cluster does
+//! not serve and bad Gatekeeper `Config` files stop it with exit code 2 and a message naming
+//! them; synced Secrets never reach its log.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -96,8 +96,18 @@ async fn admission_serve_sync_follows_ingresses_added_modified_and_deleted_in_th
     let out = cluster.apply(&ingress("one", "first", "a.example.com").to_string(), &[]);
     assert!(out.status.success(), "{}", crate::harness::stderr(&out));
     let policies = unique_host_policies(cluster.dir.path());
-    let webhook = Webhook::start_with(&sync_args(&cluster, &policies, &["--sync", "Ingress.v1.networking.k8s.io"]));
+    let files = cluster.dir.path().join("inventory");
+    std::fs::create_dir(&files).unwrap();
+    std::fs::write(files.join("ingress.json"), ingress("elsewhere", "from-file", "c.example.com").to_string()).unwrap();
+    let mut args = sync_args(&cluster, &policies, &["--sync", "Ingress.v1.networking.k8s.io", "--inventory"]);
+    args.push(files.into());
+    let webhook = Webhook::start_with(&args);
     wait_ready(&webhook).await;
+
+    // --inventory files stay alongside the live objects.
+    let from_file = ingress_review("u-0", &ingress("two", "second", "c.example.com"));
+    let denied = wait_for_verdict(&webhook, &from_file, false).await;
+    assert!(denied["response"]["status"]["message"].as_str().unwrap().contains("c.example.com"), "{denied}");
 
     // Listed at start: the host is taken.
     let second = ingress_review("u-1", &ingress("two", "second", "a.example.com"));
