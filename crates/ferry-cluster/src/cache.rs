@@ -1,6 +1,8 @@
 //! The live cache: every object carrying Ferry's label, across every kind the cluster
 //! serves, kept current by watches (not polling). Drift detection subscribes to its change
 //! notifications; the sync engine reads live state from it instead of asking the server.
+//! The same cache over a chosen set of kinds, unfiltered, is what the admission webhook gives
+//! its policies as `data.inventory` ([`LiveCache::watch_kinds`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, RwLock};
@@ -8,7 +10,7 @@ use std::time::Duration;
 
 use futures::TryStreamExt;
 use kube::api::{Api, DynamicObject};
-use kube::runtime::watcher;
+use kube::runtime::{WatchStreamExt, watcher};
 use serde_json::Value;
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
@@ -84,42 +86,72 @@ impl LiveCache {
         label_selector: &str,
         owner_of: OwnerFn,
     ) -> Result<Arc<Self>, ClusterError> {
+        let cache = Self::empty(client, label_selector, owner_of);
+        cache.watch_new_kinds().await?;
+        Ok(cache)
+    }
+
+    /// Starts watching every object of exactly `kinds` (no label selector, every namespace):
+    /// a replica of part of the cluster, e.g. the kinds an admission webhook gives its policies.
+    pub fn watch_kinds(client: Arc<ClusterClient>, kinds: Vec<Served>) -> Arc<Self> {
+        let cache = Self::empty(client, "", |_| None);
+        for served in kinds {
+            cache.spawn_watch(served);
+        }
+        cache
+    }
+
+    fn empty(client: Arc<ClusterClient>, label_selector: &str, owner_of: OwnerFn) -> Arc<Self> {
         let (changes, _) = broadcast::channel(4096);
         let index = Index { objects: BTreeMap::new(), by_owner: HashMap::new(), owner_of };
-        let cache = Arc::new(LiveCache {
+        Arc::new(LiveCache {
             objects: Arc::new(RwLock::new(index)),
             changes,
             synced: watch::Sender::new(HashSet::new()),
             watched: RwLock::new(HashSet::new()),
             tasks: std::sync::Mutex::new(Vec::new()),
-            client: client.clone(),
+            client,
             selector: label_selector.to_string(),
-        });
-        cache.watch_new_kinds().await?;
-        Ok(cache)
+        })
     }
 
     /// Starts watches for kinds not watched yet (e.g. a CRD just applied).
     pub async fn watch_new_kinds(&self) -> Result<usize, ClusterError> {
         let resources = self.client.refresh().await?;
-        let mut started = 0;
-        for served in resources.watchable() {
-            let id = (served.resource.group.clone(), served.resource.kind.clone());
-            if !self.watched.write().unwrap_or_else(|e| e.into_inner()).insert(id) {
-                continue;
-            }
-            let task = tokio::spawn(run_watch(
-                served,
-                self.client.kube(),
-                self.selector.clone(),
-                self.objects.clone(),
-                self.changes.clone(),
-                self.synced.clone(),
-            ));
-            self.tasks.lock().unwrap_or_else(|e| e.into_inner()).push(task);
-            started += 1;
-        }
+        let started = resources.watchable().into_iter().filter(|served| self.spawn_watch(served.clone())).count();
         Ok(started)
+    }
+
+    /// Starts the watch of one kind unless its group/kind is watched already; whether it started.
+    fn spawn_watch(&self, served: Served) -> bool {
+        let id = (served.resource.group.clone(), served.resource.kind.clone());
+        if !self.watched.write().unwrap_or_else(|e| e.into_inner()).insert(id) {
+            return false;
+        }
+        let task = tokio::spawn(run_watch(
+            served,
+            self.client.kube(),
+            self.selector.clone(),
+            self.objects.clone(),
+            self.changes.clone(),
+            self.synced.clone(),
+        ));
+        self.tasks.lock().unwrap_or_else(|e| e.into_inner()).push(task);
+        true
+    }
+
+    /// `(group, kind)` of the watched kinds whose initial list has not completed yet, sorted.
+    pub fn unsynced(&self) -> Vec<(String, String)> {
+        let done = self.synced.borrow();
+        let watched = self.watched.read().unwrap_or_else(|e| e.into_inner());
+        let mut pending: Vec<(String, String)> = watched.iter().filter(|id| !done.contains(*id)).cloned().collect();
+        pending.sort();
+        pending
+    }
+
+    /// Notified each time a watched kind completes its initial list (see [`LiveCache::unsynced`]).
+    pub fn subscribe_synced(&self) -> watch::Receiver<HashSet<(String, String)>> {
+        self.synced.subscribe()
     }
 
     /// Waits until every watched kind has completed its initial list.
@@ -186,15 +218,19 @@ async fn run_watch(
     let api: Api<DynamicObject> = Api::all_with(client, &served.resource);
     let group = served.resource.group.clone();
     let id = (group.clone(), served.resource.kind.clone());
-    let config = watcher::Config::default().labels(&selector);
-    let mut stream = std::pin::pin!(watcher(api, config));
+    let config = match selector.as_str() {
+        "" => watcher::Config::default(),
+        selector => watcher::Config::default().labels(selector),
+    };
+    // Backing off keeps a watch that keeps failing (forbidden, server down) from spinning.
+    let mut stream = std::pin::pin!(watcher(api, config).default_backoff());
     let mut initial: Option<BTreeMap<LiveKey, Value>> = None;
     loop {
         let event = match stream.try_next().await {
             Ok(Some(e)) => e,
             Ok(None) => return,
             Err(e) => {
-                tracing::debug!(kind = %id.1, error = %e, "watch interrupted; the watcher retries");
+                tracing::warn!(group = %id.0, kind = %id.1, error = %e, "watch failed; retrying with backoff");
                 continue;
             }
         };

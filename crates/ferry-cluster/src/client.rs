@@ -42,6 +42,17 @@ fn str_at<'a>(obj: &'a Value, ptr: &str) -> Option<&'a str> {
     obj.pointer(ptr).and_then(Value::as_str)
 }
 
+/// `kind Ingress in group networking.k8s.io at version v1`, for messages.
+fn wanted(group: Option<&str>, version: Option<&str>, kind: &str) -> String {
+    let group = match group {
+        None => " in any group".to_owned(),
+        Some("") => " in the core group".to_owned(),
+        Some(g) => format!(" in group {g}"),
+    };
+    let version = version.map(|v| format!(" at version {v}")).unwrap_or_default();
+    format!("kind {kind}{group}{version}")
+}
+
 /// `apps/Deployment ns/name` for messages.
 pub fn describe(obj: &Value) -> String {
     let kind = str_at(obj, "/kind").unwrap_or("?");
@@ -90,6 +101,39 @@ impl ClusterClient {
                 api_version: api_version.into(),
                 kind: kind.into(),
             }),
+        }
+    }
+
+    /// The one served kind named `kind` in `group` (any group when `None`, `` for the core
+    /// group) at `version` (the recommended one when `None`), refreshing discovery once if
+    /// there is none; it must be listable and watchable.
+    pub async fn find_kind(
+        &self,
+        group: Option<&str>,
+        version: Option<&str>,
+        kind: &str,
+    ) -> Result<Served, ClusterError> {
+        let mut found: Vec<Served> =
+            self.resources().await?.matching(group, version, kind).into_iter().cloned().collect();
+        if found.is_empty() {
+            found = self.refresh().await?.matching(group, version, kind).into_iter().cloned().collect();
+        }
+        let context = self.context.clone();
+        match found.as_slice() {
+            [] => Err(ClusterError::KindNotServed { context, wanted: wanted(group, version, kind) }),
+            [one] if !one.watchable => Err(ClusterError::NotWatchable { context, kind: kind.into() }),
+            [one] => Ok(one.clone()),
+            many => {
+                let groups: Vec<String> = many
+                    .iter()
+                    .map(|s| {
+                        let r = &s.resource;
+                        let group = if r.group.is_empty() { String::new() } else { format!(".{}", r.group) };
+                        format!("{}.{}{group}", r.kind, r.version)
+                    })
+                    .collect();
+                Err(ClusterError::AmbiguousKind { context, kind: kind.into(), groups: groups.join(", ") })
+            }
         }
     }
 

@@ -16,6 +16,12 @@ pub enum ClusterError {
     Unreachable { context: String, reason: String },
     #[error("cluster {context:?} does not serve {api_version} {kind}")]
     UnknownKind { context: String, api_version: String, kind: String },
+    #[error("cluster {context:?} does not serve {wanted}")]
+    KindNotServed { context: String, wanted: String },
+    #[error("several groups of cluster {context:?} serve kind {kind}: {groups}; name one")]
+    AmbiguousKind { context: String, kind: String, groups: String },
+    #[error("cluster {context:?} serves {kind} but does not allow listing and watching it")]
+    NotWatchable { context: String, kind: String },
     #[error("object has no {field}")]
     Malformed { field: &'static str },
     #[error("{verb} {object} on cluster {context:?} failed: {message} ({reason}, {code})")]

@@ -1,7 +1,7 @@
 //! Discovery: which REST resource serves an `apiVersion`/`kind`, and its scope. Refreshed
 //! when a kind is missing, so CRDs applied earlier in the same sync are found.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use kube::core::GroupVersionKind;
 use kube::discovery::{ApiCapabilities, ApiResource, Discovery, Scope, verbs};
@@ -21,6 +21,8 @@ pub struct Served {
 #[derive(Debug, Default, Clone)]
 pub struct Resources {
     kinds: HashMap<(String, String, String), Served>,
+    /// `(group, version, kind)` of the version discovery recommends for each group/kind.
+    preferred: HashSet<(String, String, String)>,
 }
 
 impl Resources {
@@ -30,8 +32,10 @@ impl Resources {
             reason: format!("discovery failed: {e}"),
         })?;
         let mut kinds = HashMap::new();
+        let mut preferred = HashSet::new();
         for group in discovery.groups() {
             for (ar, caps) in group.resources_by_stability() {
+                preferred.insert((ar.group.clone(), ar.version.clone(), ar.kind.clone()));
                 insert(&mut kinds, ar, &caps);
             }
             // Every version, not only the preferred one: manifests may name any served version.
@@ -41,12 +45,33 @@ impl Resources {
                 }
             }
         }
-        Ok(Resources { kinds })
+        Ok(Resources { kinds, preferred })
     }
 
     pub fn get(&self, api_version: &str, kind: &str) -> Option<&Served> {
         let (group, version) = split(api_version);
         self.kinds.get(&(group.to_string(), version.to_string(), kind.to_string()))
+    }
+
+    /// The served kinds named `kind` (exactly, else ignoring ASCII case), in `group` when given
+    /// (`` is the core group), at `version` when given, else at the version discovery
+    /// recommends; sorted by group.
+    pub fn matching(&self, group: Option<&str>, version: Option<&str>, kind: &str) -> Vec<&Served> {
+        let wanted = |served: &&Served, same_kind: fn(&str, &str) -> bool| {
+            let r = &served.resource;
+            same_kind(&r.kind, kind)
+                && group.is_none_or(|g| r.group == g)
+                && match version {
+                    Some(v) => r.version == v,
+                    None => self.preferred.contains(&(r.group.clone(), r.version.clone(), r.kind.clone())),
+                }
+        };
+        let mut found: Vec<&Served> = self.kinds.values().filter(|s| wanted(s, |a, b| a == b)).collect();
+        if found.is_empty() {
+            found = self.kinds.values().filter(|s| wanted(s, str::eq_ignore_ascii_case)).collect();
+        }
+        found.sort_by(|a, b| (&a.resource.group, &a.resource.kind).cmp(&(&b.resource.group, &b.resource.kind)));
+        found
     }
 
     /// Every listable and watchable kind, one version per group/kind (the preferred one).

@@ -119,3 +119,27 @@ async fn live_cache_follows_labelled_objects_through_watches() {
     eventually("the cache drops the deleted object", async || cache.get(&key).is_none()).await;
     assert!(cache.owned_by("demo").is_empty(), "the owner index forgets it too");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kinds_found_by_name_are_watched_without_a_label_selector() {
+    let (_lk, clusters, _dir) = local(&["dev"]).await;
+    let dev = clusters.client("dev").await.unwrap();
+    let ingress = dev.find_kind(None, None, "Ingress").await.unwrap();
+    assert_eq!(ingress.resource.api_version, "networking.k8s.io/v1");
+    let config_map = dev.find_kind(Some(""), Some("v1"), "configmap").await.unwrap();
+    assert_eq!((config_map.resource.kind.as_str(), config_map.namespaced), ("ConfigMap", true));
+    let error = dev.find_kind(Some("example.com"), Some("v1"), "Widget").await.unwrap_err().to_string();
+    assert!(error.contains("kind Widget in group example.com at version v1") && error.contains("dev"), "{error}");
+
+    let mut unlabelled = configmap("plain", "1");
+    unlabelled["metadata"]["labels"] = json!({});
+    dev.apply(&unlabelled, &ApplyOptions::default()).await.unwrap();
+    let cache = LiveCache::watch_kinds(dev.clone(), vec![config_map]);
+    assert!(cache.wait_synced(DEADLINE).await);
+    assert!(cache.unsynced().is_empty());
+    let named = |name: &'static str| move |o: &Value| o["metadata"]["name"] == name;
+    assert_eq!(cache.select(named("plain")).len(), 1, "objects without Ferry's label are replicated too");
+    dev.apply(&configmap("later", "2"), &ApplyOptions::default()).await.unwrap();
+    eventually("the new ConfigMap in the cache", async || cache.select(named("later")).len() == 1).await;
+    assert!(!cache.watches("", "Secret"), "only the chosen kinds are watched");
+}

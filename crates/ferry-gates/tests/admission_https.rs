@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ferry_gates::admission::{AdmissionServer, Identity, ServerOptions, Validator, load_inventory};
-use ferry_gates::policy::PolicySet;
+use ferry_gates::admission::{AdmissionServer, Identity, InventoryHandle, ServerOptions, Validator, load_inventory};
+use ferry_gates::policy::{Inventory, PolicySet};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use serde_json::{Value, json};
@@ -26,11 +26,13 @@ struct Running {
     ca_pem: String,
     stop: oneshot::Sender<()>,
     task: JoinHandle<Result<(), ferry_gates::admission::AdmissionError>>,
+    inventory: InventoryHandle,
 }
 
 async fn start() -> Running {
     let policies = PolicySet::load_dir(&testdata("policies")).unwrap();
     let validator = Validator::new(policies, load_inventory(&testdata("inventory")).unwrap());
+    let inventory = validator.inventory_handle();
     let identity = Identity::generate(&["localhost".into(), "127.0.0.1".into()]).unwrap();
     let options = ServerOptions { listen: "127.0.0.1:0".parse().unwrap(), body_limit: BODY_LIMIT };
     let server = AdmissionServer::bind(options, &identity, validator).await.unwrap();
@@ -39,7 +41,7 @@ async fn start() -> Running {
     let task = tokio::spawn(server.run(async move {
         let _ = stopped.await;
     }));
-    Running { addr, ca_pem: identity.ca_pem().unwrap().to_owned(), stop, task }
+    Running { addr, ca_pem: identity.ca_pem().unwrap().to_owned(), stop, task, inventory }
 }
 
 /// A client that trusts only `ca_pem`.
@@ -136,6 +138,43 @@ async fn bad_requests_are_refused_and_the_server_keeps_serving() {
     assert_eq!((status, answer["response"]["allowed"].clone()), (200, json!(true)));
     let health = client.get(format!("https://localhost:{}/healthz", running.addr.port())).send().await.unwrap();
     assert_eq!(health.text().await.unwrap(), "ok");
+
+    running.stop.send(()).unwrap();
+    running.task.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_waits_for_the_inventory_while_reviews_see_each_replacement() {
+    let running = start().await;
+    let client = client(&running.ca_pem);
+    let base = format!("https://localhost:{}", running.addr.port());
+    let readyz = || async {
+        let response = client.get(format!("{base}/readyz")).send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    };
+    assert_eq!(readyz().await, (200, "ok".to_owned()));
+
+    running.inventory.set_waiting_for(vec!["Namespace.v1".into()]);
+    let (status, body) = readyz().await;
+    assert_eq!(status, 503);
+    assert!(body.contains("waiting for the first list of Namespace.v1"), "{body}");
+
+    // Not ready, yet reviews are answered, against the inventory as it is now.
+    let config_map = |uid: &str| {
+        let mut review = pod_review(uid, json!({}));
+        review["request"]["kind"]["kind"] = json!("ConfigMap");
+        review["request"]["namespace"] = json!("prod");
+        review["request"]["object"] = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "web"}});
+        review.to_string().into_bytes()
+    };
+    let (_, denied) = post(&client, &format!("{base}/validate"), config_map("u-1")).await;
+    assert_eq!(denied["response"]["allowed"], false, "{denied}");
+    let dev = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "prod", "labels": {"env": "dev"}}});
+    running.inventory.replace(Inventory::from_objects(&[dev]));
+    running.inventory.set_waiting_for(Vec::new());
+    let (_, allowed) = post(&client, &format!("{base}/validate"), config_map("u-2")).await;
+    assert_eq!(allowed["response"]["allowed"], true, "{allowed}");
+    assert_eq!(readyz().await, (200, "ok".to_owned()));
 
     running.stop.send(()).unwrap();
     running.task.await.unwrap().unwrap();

@@ -518,7 +518,7 @@ pub enum SchemaOutput {
 pub enum AdmissionCommand {
     /// Serve a Kubernetes validating admission webhook over HTTPS until interrupted.
     #[command(
-        after_help = "Examples:\n  ferry admission serve --policies policies/ --ca-out ca.pem\n  ferry admission serve --policies policies/ --inventory namespaces/ --listen 0.0.0.0:8443 \\\n      --host ferry-admission.gatekeeper.svc,ferry-admission.gatekeeper.svc.cluster.local --ca-out ca.pem\n  ferry admission serve --policies policies/ --tls-cert tls.crt --tls-key tls.key --failure-policy ignore\n\nEndpoints: POST /validate (also /v1/admit, Gatekeeper's path) takes an AdmissionReview v1 (or v1beta1);\nGET /healthz. Put the --ca-out file, base64-encoded, in the ValidatingWebhookConfiguration's caBundle.\nThe first line on stdout is the bound address."
+        after_help = "Examples:\n  ferry admission serve --policies policies/ --ca-out ca.pem\n  ferry admission serve --policies policies/ --sync Ingress.v1.networking.k8s.io,Namespace.v1 --context prod --ca-out ca.pem\n  ferry admission serve --policies policies/ --sync-config gatekeeper-config.yaml --kubeconfig ~/.kube/config\n  ferry admission serve --policies policies/ --inventory namespaces/ --listen 0.0.0.0:8443 \\\n      --host ferry-admission.gatekeeper.svc,ferry-admission.gatekeeper.svc.cluster.local --ca-out ca.pem\n  ferry admission serve --policies policies/ --tls-cert tls.crt --tls-key tls.key --failure-policy ignore\n\nEndpoints: POST /validate (also /v1/admit, Gatekeeper's path) takes an AdmissionReview v1 (or v1beta1);\nGET /healthz; GET /readyz answers 503 until every --sync kind has been listed once. Put the --ca-out file, base64-encoded, in the ValidatingWebhookConfiguration's caBundle.\nThe first line on stdout is the bound address."
     )]
     Serve(AdmissionServeArgs),
 }
@@ -529,9 +529,21 @@ pub struct AdmissionServeArgs {
     #[arg(long, value_name = "DIR")]
     pub policies: PathBuf,
     /// Objects policies see as data.inventory, read once at start (YAML or JSON files,
-    /// recursively); the Namespaces here decide namespaceSelectors.
+    /// recursively); the Namespaces here decide namespaceSelectors. Combines with --sync.
     #[arg(long, value_name = "DIR")]
     pub inventory: Option<PathBuf>,
+    /// Keep data.inventory equal to the cluster's live objects of this kind, through watches:
+    /// KIND (any group), KIND.VERSION (core group) or KIND.VERSION.GROUP. Repeat or
+    /// comma-separate. The cluster is --context of --kubeconfig.
+    #[arg(long = "sync", value_name = "KIND[.VERSION.GROUP]", value_delimiter = ',')]
+    pub sync: Vec<ferry_gates::admission::SyncKind>,
+    /// Sync the kinds listed in a Gatekeeper Config resource's spec.sync.syncOnly (YAML or JSON;
+    /// other documents in the file are skipped). Combines with --sync.
+    #[arg(long, value_name = "FILE")]
+    pub sync_config: Option<PathBuf>,
+    /// The kubeconfig context of the cluster to sync from (default: the current context).
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
     /// The address to listen on; port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:8443")]
     pub listen: std::net::SocketAddr,

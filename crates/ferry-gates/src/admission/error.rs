@@ -41,6 +41,16 @@ pub enum AdmissionError {
         /// The parser's message, with the line when it has one.
         problem: String,
     },
+    /// A field of a resource file is missing or has a value that cannot be used.
+    #[error("{path}: field `{field}`: {problem}")]
+    Field {
+        /// The file.
+        path: PathBuf,
+        /// The field's path, e.g. `spec.sync.syncOnly[0].kind`.
+        field: String,
+        /// What is wrong and what was expected.
+        problem: String,
+    },
     /// The certificate and key do not make a TLS configuration (e.g. the key does not match).
     #[error("TLS configuration: {0}")]
     Tls(#[source] rustls::Error),

@@ -1,5 +1,6 @@
-//! The inventory the webhook gives policies as `data.inventory`: the objects in the YAML and
-//! JSON files of a directory, read once at start (`kind: List` files contribute their items).
+//! The static part of the inventory the webhook gives policies as `data.inventory`: the objects
+//! in the YAML and JSON files of a directory, read once at start (`kind: List` files contribute
+//! their items).
 
 use std::path::{Path, PathBuf};
 
@@ -10,13 +11,19 @@ use crate::policy::Inventory;
 
 /// The inventory of every object in the `.yaml`, `.yml` and `.json` files under `dir`.
 pub fn load_inventory(dir: &Path) -> Result<Inventory, AdmissionError> {
+    Ok(Inventory::from_objects(&load_objects(dir)?))
+}
+
+/// Every object in the `.yaml`, `.yml` and `.json` files under `dir`, in file name order: what
+/// [`load_inventory`] holds, for an inventory that adds other objects to them.
+pub fn load_objects(dir: &Path) -> Result<Vec<Value>, AdmissionError> {
     let mut objects = Vec::new();
     for path in object_files(dir)? {
         for document in read_documents(&path)? {
             push_object(document, &mut objects);
         }
     }
-    Ok(Inventory::from_objects(&objects))
+    Ok(objects)
 }
 
 /// Adds `document`, or its items when it is a `List` (`v1` `List`, `PodList`, …).

@@ -4,11 +4,16 @@
 //! generated certificate.
 //!
 //! - [`Validator`] turns an AdmissionReview into its response; pure, no I/O.
+//! - [`InventoryHandle`] is the validator's `data.inventory`, replaceable while it serves (each
+//!   review reads one snapshot), and what it still waits for (`GET /readyz`).
+//! - [`SyncKind`] and [`load_sync_config`] say which live kinds to replicate into the inventory
+//!   (`--sync`, a Gatekeeper `Config`); keeping them current is the cluster side's job, outside
+//!   this crate.
 //! - [`AdmissionResponse`] is the verdict and its wire shape.
 //! - [`Identity`] is the server's certificate and key: PEM files, or generated with a CA whose
 //!   PEM goes into a ValidatingWebhookConfiguration's `caBundle`.
-//! - [`router`] holds the HTTP endpoints (`POST /validate`, `POST /v1/admit`, `GET /healthz`) with
-//!   no socket; [`AdmissionServer`] serves them over TLS until told to stop.
+//! - [`router`] holds the HTTP endpoints (`POST /validate`, `POST /v1/admit`, `GET /healthz`,
+//!   `GET /readyz`) with no socket; [`AdmissionServer`] serves them over TLS until told to stop.
 //!
 //! ```no_run
 //! use ferry_gates::admission::{AdmissionServer, Identity, Validator, ServerOptions};
@@ -28,16 +33,20 @@
 mod error;
 mod identity;
 mod inventory;
+mod inventory_handle;
 mod listener;
 mod response;
 mod router;
 mod server;
+mod sync_kinds;
 mod validator;
 
 pub use error::{AdmissionError, MalformedReview};
 pub use identity::Identity;
-pub use inventory::load_inventory;
+pub use inventory::{load_inventory, load_objects};
+pub use inventory_handle::InventoryHandle;
 pub use response::{AdmissionResponse, ResponseStatus};
 pub use router::router;
 pub use server::{AdmissionServer, DEFAULT_BODY_LIMIT, ServerOptions};
+pub use sync_kinds::{BadSyncKind, SyncKind, load_sync_config};
 pub use validator::{FailurePolicy, Validator};

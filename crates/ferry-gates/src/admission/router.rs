@@ -1,5 +1,7 @@
 //! The webhook's HTTP endpoints, with no socket: `POST /validate` (and Gatekeeper's path
-//! `POST /v1/admit`) answer AdmissionReviews, `GET /healthz` says the server is up. Errors are
+//! `POST /v1/admit`) answer AdmissionReviews, `GET /healthz` says the server is up, `GET /readyz`
+//! says whether `data.inventory` is complete (503 until it is, as Gatekeeper's readiness probe
+//! fails until its synced data has been listed; reviews are still answered). Errors are
 //! JSON `{"error": …}` with a status a client can act on: 400 for a malformed review, 413 for a
 //! body over the limit.
 
@@ -22,12 +24,24 @@ pub fn router(validator: Arc<Validator>, body_limit: usize) -> Router {
         .route("/validate", post(validate))
         .route("/v1/admit", post(validate))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(validator)
 }
 
 async fn healthz() -> &'static str {
     "ok"
+}
+
+/// Ready once the inventory waits for nothing: a load balancer or Kubernetes Service sends
+/// reviews only to a webhook whose referential policies see the whole cluster.
+async fn readyz(State(validator): State<Arc<Validator>>) -> Result<&'static str, ApiError> {
+    let waiting_for = validator.inventory_handle().waiting_for();
+    if waiting_for.is_empty() {
+        return Ok("ok");
+    }
+    let message = format!("data.inventory is not synced yet: waiting for the first list of {}", waiting_for.join(", "));
+    Err(ApiError { status: StatusCode::SERVICE_UNAVAILABLE, message })
 }
 
 async fn validate(

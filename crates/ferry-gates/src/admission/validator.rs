@@ -1,9 +1,10 @@
 //! From an AdmissionReview to its answer: the request is reviewed against every matching
-//! constraint of the policy set, with the inventory loaded at start as `data.inventory`.
+//! constraint of the policy set, with one snapshot of the inventory as `data.inventory`.
 
 use serde_json::Value;
 
 use super::error::MalformedReview;
+use super::inventory_handle::InventoryHandle;
 use super::response::AdmissionResponse;
 use crate::policy::{EnforcementPoint, Inventory, PolicySet, ReviewRequest};
 
@@ -26,7 +27,7 @@ pub enum FailurePolicy {
 #[derive(Debug)]
 pub struct Validator {
     policies: PolicySet,
-    inventory: Inventory,
+    inventory: InventoryHandle,
     failure_policy: FailurePolicy,
 }
 
@@ -34,7 +35,18 @@ impl Validator {
     /// A validator of `policies` that gives policies `inventory` as `data.inventory`; it fails
     /// closed.
     pub fn new(policies: PolicySet, inventory: Inventory) -> Self {
-        Self { policies, inventory, failure_policy: FailurePolicy::Fail }
+        Self { policies, inventory: InventoryHandle::new(inventory), failure_policy: FailurePolicy::Fail }
+    }
+
+    /// The handle to this validator's inventory: replacing the inventory through it (or through
+    /// [`Validator::set_inventory`]) takes effect for the next review, without a restart.
+    pub fn inventory_handle(&self) -> InventoryHandle {
+        self.inventory.clone()
+    }
+
+    /// Replaces `data.inventory` for every review that starts from now on.
+    pub fn set_inventory(&self, inventory: Inventory) {
+        self.inventory.replace(inventory);
     }
 
     /// Sets what happens when policies cannot be evaluated.
@@ -66,7 +78,9 @@ impl Validator {
             .filter(|uid| !uid.is_empty())
             .ok_or_else(|| MalformedReview::new("field `request.uid`: a request needs a uid to answer"))?;
         let request = ReviewRequest::from_admission_review(review).map_err(|e| MalformedReview::new(e.to_string()))?;
-        let evaluation = self.policies.evaluate_at(&request, &self.inventory, EnforcementPoint::Validation);
+        // One snapshot for the whole review, even if the inventory is replaced meanwhile.
+        let inventory = self.inventory.snapshot();
+        let evaluation = self.policies.evaluate_at(&request, &inventory, EnforcementPoint::Validation);
         for failed in &evaluation.errors {
             tracing::warn!(uid, constraint = %failed.constraint, error = %failed.error, "constraint not evaluated");
         }
@@ -169,6 +183,19 @@ mod tests {
         let open = validator().with_failure_policy(FailurePolicy::Ignore).review(&unknown_namespace).unwrap();
         assert_eq!(open["response"]["allowed"], true);
         assert!(open["response"]["warnings"][0].as_str().unwrap().contains("elsewhere"), "{open}");
+    }
+
+    #[test]
+    fn a_replaced_inventory_decides_the_next_review() {
+        let validator = validator();
+        let prod = review("ConfigMap", "prod", json!({}));
+        assert_eq!(validator.review(&prod).unwrap()["response"]["allowed"], false);
+        let relabelled =
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "prod", "labels": {"env": "dev"}}});
+        validator.inventory_handle().replace(Inventory::from_objects(&[relabelled]));
+        assert_eq!(validator.review(&prod).unwrap()["response"]["allowed"], true);
+        validator.set_inventory(Inventory::default());
+        assert_eq!(validator.review(&prod).unwrap()["response"]["status"]["code"], 500, "no Namespace prod now");
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Controller(args) => controller::run(&globals, &args).await.map(|()| Exit::Success),
         Command::Health(cmd) => health::run(cmd),
         Command::Render(args) => render::run(&args),
-        Command::Admission(cmd) => admission::run(cmd).await,
+        Command::Admission(cmd) => admission::run(cmd, cli.kubeconfig.as_deref()).await,
         Command::Scan(cmd) => scan::run(cmd, cli.verbose),
         Command::Policy(cmd) => policy::run(cmd, cli.verbose),
         Command::Schema(cmd) => schema::run(cmd, cli.verbose),

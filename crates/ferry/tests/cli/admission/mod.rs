@@ -1,7 +1,11 @@
 //! `ferry admission serve` as a cluster would use it: the real binary on 127.0.0.1 with a
 //! generated certificate whose CA it writes out, AdmissionReviews over HTTPS from a client that
 //! trusts only that CA, bad requests refused while it keeps serving, SIGTERM to stop.
+//! `live_inventory` drives `--sync` against a local cluster.
 
+mod live_inventory;
+
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -18,28 +22,33 @@ fn gates_testdata(dir: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../ferry-gates/testdata/admission").join(dir)
 }
 
-/// A running `ferry admission serve`, stopped with SIGTERM on drop.
+/// A running `ferry admission serve`, stopped with SIGTERM on drop; its log goes to a file.
 struct Webhook {
     child: Child,
     base: String,
     ca_pem: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Webhook {
     fn start() -> Self {
+        let mut args: Vec<OsString> = vec!["--policies".into(), gates_testdata("policies").into()];
+        args.extend(["--inventory".into(), gates_testdata("inventory").into()]);
+        Self::start_with(&args)
+    }
+
+    /// `ferry admission serve` on a free port of 127.0.0.1 with `args`, once it printed its address.
+    fn start_with(args: &[OsString]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let ca_out = dir.path().join("ca.pem");
+        let log = std::fs::File::create(dir.path().join("webhook.log")).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
             .args(["admission", "serve", "--listen", "127.0.0.1:0", "--max-request-bytes", &BODY_LIMIT.to_string()])
-            .arg("--policies")
-            .arg(gates_testdata("policies"))
-            .arg("--inventory")
-            .arg(gates_testdata("inventory"))
+            .args(args)
             .arg("--ca-out")
             .arg(&ca_out)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("start ferry admission serve");
         let stdout = child.stdout.take().expect("stdout");
@@ -52,9 +61,18 @@ impl Webhook {
         let line = first_line.recv_timeout(DEADLINE).expect("ferry admission serve printed its address");
         let address = line.split_whitespace().nth(1).unwrap_or_default().trim_start_matches("https://").to_owned();
         let port = address.rsplit(':').next().unwrap_or_default().to_owned();
-        assert!(!port.is_empty(), "no address in {line:?}");
+        assert!(
+            !port.is_empty(),
+            "no address in {line:?}; log: {}",
+            std::fs::read_to_string(dir.path().join("webhook.log")).unwrap_or_default()
+        );
         let ca_pem = std::fs::read_to_string(&ca_out).expect("the CA was written before serving");
-        Self { child, base: format!("https://localhost:{port}"), ca_pem, _dir: dir }
+        Self { child, base: format!("https://localhost:{port}"), ca_pem, dir }
+    }
+
+    /// What the webhook logged so far.
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("webhook.log")).unwrap_or_default()
     }
 
     /// SIGTERM, then the exit status once the process has ended.
