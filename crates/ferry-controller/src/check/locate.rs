@@ -4,13 +4,20 @@
 //! a name is also matched with those added; when nothing matches, the finding points at the
 //! Application's manifest instead.
 
-use ferry_source::SourceFile;
+use std::sync::Arc;
+
+use ferry_source::{SourceFile, SourceTree};
 use serde_json::Value;
 
 use super::finding::Location;
 
-/// The document declaring `object` among `files`, preferring files under `preferred` paths.
-pub fn locate(object: &Value, files: &[SourceFile], preferred: &[String]) -> Option<Location> {
+/// The document declaring `object` in `trees`, preferring files under `preferred` paths.
+pub fn locate(object: &Value, trees: &[Arc<SourceTree>], preferred: &[String]) -> Option<Location> {
+    let files: Vec<&SourceFile> = trees.iter().flat_map(|t| t.files.iter()).collect();
+    locate_in(object, &files, preferred)
+}
+
+fn locate_in(object: &Value, files: &[&SourceFile], preferred: &[String]) -> Option<Location> {
     let kind = object.get("kind")?.as_str()?;
     let name = object.pointer("/metadata/name")?.as_str()?;
     let under = |file: &SourceFile| {
@@ -19,7 +26,7 @@ pub fn locate(object: &Value, files: &[SourceFile], preferred: &[String]) -> Opt
             p.is_empty() || p == "." || file.path.starts_with(&format!("{p}/"))
         })
     };
-    let yaml = |file: &&SourceFile| file.path.ends_with(".yaml") || file.path.ends_with(".yml");
+    let yaml = |file: &&&SourceFile| file.path.ends_with(".yaml") || file.path.ends_with(".yml");
     let ordered = files.iter().filter(yaml).filter(|f| under(f)).chain(files.iter().filter(yaml).filter(|f| !under(f)));
     let mut fallback = None;
     for file in ordered {
@@ -108,9 +115,13 @@ mod tests {
         SourceFile { path: path.into(), contents: text.as_bytes().to_vec() }
     }
 
+    fn tree(files: &[SourceFile]) -> Vec<Arc<SourceTree>> {
+        vec![Arc::new(SourceTree { files: files.to_vec(), notes: Vec::new() })]
+    }
+
     #[test]
     fn finds_the_declaring_document_under_the_source_path_first() {
-        let files = vec![
+        let files = [
             file(
                 "base/deploy.yaml",
                 "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
@@ -119,14 +130,14 @@ mod tests {
             file("base/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {namespace: shop, name: db}\n"),
         ];
         let deployment = json!({"kind": "Deployment", "metadata": {"name": "web"}});
-        let found = locate(&deployment, &files, &["overlays/prod".into()]).unwrap();
+        let found = locate(&deployment, &tree(&files), &["overlays/prod".into()]).unwrap();
         assert_eq!((found.file.as_str(), found.line), ("overlays/prod/patch.yaml", 1));
-        let found = locate(&deployment, &files, &["elsewhere".into()]).unwrap();
+        let found = locate(&deployment, &tree(&files), &["elsewhere".into()]).unwrap();
         assert_eq!((found.file.as_str(), found.line), ("base/deploy.yaml", 7));
         let prefixed = json!({"kind": "ConfigMap", "metadata": {"name": "prod-web-5f8k2"}});
-        assert_eq!(locate(&prefixed, &files, &[]).unwrap().line, 2);
-        assert!(locate(&json!({"kind": "Service", "metadata": {"name": "web"}}), &files, &[]).is_none());
-        let secret = locate(&json!({"kind": "Secret", "metadata": {"name": "db"}}), &files, &[]).unwrap();
+        assert_eq!(locate(&prefixed, &tree(&files), &[]).unwrap().line, 2);
+        assert!(locate(&json!({"kind": "Service", "metadata": {"name": "web"}}), &tree(&files), &[]).is_none());
+        let secret = locate(&json!({"kind": "Secret", "metadata": {"name": "db"}}), &tree(&files), &[]).unwrap();
         assert_eq!((secret.file.as_str(), secret.line), ("base/secret.yaml", 2));
     }
 }

@@ -319,7 +319,7 @@ impl AppCheck {
     /// A finding about one rendered object, located at the file declaring it when found, else
     /// at the Application's manifest.
     pub fn object_finding(&self, object: &Value, gate: Gate, rule: String, level: Level, message: String) -> Finding {
-        let located = self.head.as_ref().and_then(|r| locate::locate(object, &r.files, &r.source_paths));
+        let located = self.head.as_ref().and_then(|r| locate::locate(object, &r.trees, &r.source_paths));
         Finding {
             gate,
             rule,

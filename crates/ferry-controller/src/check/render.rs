@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use ferry_api::{Application, Source};
 use ferry_core::cluster_scoped::is_builtin_cluster_scoped;
-use ferry_source::{CommitId, GitCache, LocalRepo, SourceError, SourceFile, SourceTree};
+use ferry_source::{CommitId, GitCache, LocalRepo, SourceError, SourceTree};
 use serde_json::{Value, json};
 
 use super::sides::Side;
@@ -21,9 +21,9 @@ use crate::render::{RenderSettings, render_commit};
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub objects: Vec<Value>,
-    /// The files of the checkout its sources read (to point findings at the file defining an
-    /// object), with the source paths first in `source_paths`.
-    pub files: Vec<SourceFile>,
+    /// The trees of the checkout its sources read (to point findings at the file defining an
+    /// object; shared between Applications), and its source paths, searched first.
+    pub trees: Vec<Arc<SourceTree>>,
     pub source_paths: Vec<String>,
 }
 
@@ -35,11 +35,14 @@ pub struct CheckRenderer<'a> {
     pub settings: &'a RenderSettings,
     /// Remote sources resolved so far: (repoURL, targetRevision) → commit.
     resolved: RefCell<HashMap<(String, String), CommitId>>,
+    /// Trees of the checkout read so far: Applications of one repository read its root again
+    /// and again (Kustomize bases, Helm values), once per side is enough.
+    trees: RefCell<HashMap<(CommitId, String), Arc<SourceTree>>>,
 }
 
 impl<'a> CheckRenderer<'a> {
     pub fn new(repo: &'a LocalRepo, this: &'a ThisRepo, git: &'a Arc<GitCache>, settings: &'a RenderSettings) -> Self {
-        CheckRenderer { repo, this, git, settings, resolved: RefCell::default() }
+        CheckRenderer { repo, this, git, settings, resolved: RefCell::default(), trees: RefCell::default() }
     }
 
     /// Every source of `app` rendered at `side`, namespaces defaulted.
@@ -50,12 +53,12 @@ impl<'a> CheckRenderer<'a> {
                 out.source_paths.push(source.path.clone());
                 let captured = RefCell::new(Vec::new());
                 let read = |path: &str| {
-                    let tree = self.repo.read_tree(side.commit, path)?;
-                    captured.borrow_mut().extend(tree.files.iter().cloned());
-                    Ok(tree)
+                    let tree = self.checkout_tree(side.commit, path)?;
+                    captured.borrow_mut().push(tree.clone());
+                    Ok(SourceTree::clone(&tree))
                 };
                 let objects = render_commit(&read, app, source, side.commit, self.settings, self.git)?;
-                out.files.extend(captured.into_inner());
+                out.trees.extend(captured.into_inner());
                 objects
             } else {
                 self.render_remote(app, source)?
@@ -64,6 +67,17 @@ impl<'a> CheckRenderer<'a> {
         }
         default_namespaces(&mut out.objects, app.spec.destination.namespace.as_deref());
         Ok(out)
+    }
+
+    /// The files under `path` of the checkout at `commit`, read once.
+    fn checkout_tree(&self, commit: CommitId, path: &str) -> Result<Arc<SourceTree>, SourceError> {
+        let key = (commit, path.to_owned());
+        if let Some(tree) = self.trees.borrow().get(&key) {
+            return Ok(tree.clone());
+        }
+        let tree = Arc::new(self.repo.read_tree(commit, path)?);
+        self.trees.borrow_mut().insert(key, tree.clone());
+        Ok(tree)
     }
 
     /// A source in another repository, at its `targetRevision` (the same on both sides).
