@@ -31,7 +31,8 @@ impl Config {
         Config::parse(DEFAULT_RULES, "<default>").expect("embedded default_rules.toml is valid")
     }
 
-    /// Reads a gitleaks TOML file; `[extend] path` is resolved against the file's directory.
+    /// Reads a gitleaks TOML file; `[extend] path` is resolved as gitleaks resolves it, against the
+    /// current directory, else against the file's directory.
     pub fn load(path: &Path) -> Result<Config, SecretsError> {
         let raw = load_raw(path, 0)?;
         Config::compile(raw)
@@ -117,10 +118,17 @@ fn resolve(raw: RawConfig, dir: &Path, depth: usize) -> Result<RawConfig, Secret
     let base = if extend.use_default {
         resolve(RawConfig::parse(DEFAULT_RULES, "<default>")?, dir, depth + 1)?
     } else {
-        let rel = extend.path.as_deref().unwrap_or_default();
-        load_raw(&dir.join(rel), depth + 1)?
+        load_raw(&extend_path(extend.path.as_deref().unwrap_or_default(), dir), depth + 1)?
     };
     Ok(merge(raw, base))
+}
+
+/// Where `[extend] path` points: as gitleaks reads it, relative to the current directory; when
+/// nothing is there, relative to the extending file's directory (a file moved with its base
+/// still works).
+fn extend_path(path: &str, dir: &Path) -> PathBuf {
+    let as_given = Path::new(path);
+    if as_given.is_absolute() || as_given.exists() { as_given.to_path_buf() } else { dir.join(path) }
 }
 
 /// gitleaks' extend semantics: base rules not disabled are kept; a rule defined in both takes
