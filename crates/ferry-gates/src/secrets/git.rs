@@ -66,7 +66,8 @@ fn run(repo: &Path, args: &[String], with_commits: bool, emit: &mut impl FnMut(&
 }
 
 fn feed(stdout: impl Read, with_commits: bool, emit: &mut impl FnMut(&Hunk<'_>)) -> std::io::Result<()> {
-    let mut reader = BufReader::with_capacity(1 << 16, stdout);
+    // Large reads: a full history is hundreds of MiB of diff.
+    let mut reader = BufReader::with_capacity(1 << 20, stdout);
     let mut parser = DiffParser::new(with_commits);
     let mut buf = Vec::new();
     loop {
@@ -77,7 +78,7 @@ fn feed(stdout: impl Read, with_commits: bool, emit: &mut impl FnMut(&Hunk<'_>))
         if buf.last() == Some(&b'\n') {
             buf.pop();
         }
-        parser.push(&String::from_utf8_lossy(&buf), emit);
+        parser.push(&buf, emit);
     }
     parser.finish(emit);
     Ok(())
