@@ -8,8 +8,11 @@ use super::error::SecretsError;
 use super::gitdiff::{DiffParser, Hunk, LOG_FORMAT};
 
 /// Options every diff-producing command gets, so user configuration cannot change the format.
-const DIFF_ARGS: [&str; 6] =
-    ["-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/"];
+/// `--diff-filter=d`: deleted files add no line, so git need not inflate and print them (as
+/// gitleaks' `--diff-filter=tuxdb` also leaves them out); commits that only delete files then
+/// drop out of `git log`, and they had no hunk to scan either.
+const DIFF_ARGS: [&str; 7] =
+    ["-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--diff-filter=d", "--src-prefix=a/", "--dst-prefix=b/"];
 
 /// Streams the added hunks of `git log -p` over `log_opts` (default: every commit on every ref).
 pub(crate) fn log_hunks(
