@@ -373,6 +373,26 @@ mod tests {
     }
 
     #[test]
+    fn keyword_cut_by_the_prefilter_chunk_edge_still_runs_its_rule() {
+        let d = detector("[[rules]]\nid = \"vnd\"\nregex = '''(?i)vndkey_[a-z0-9]{8}'''\nkeywords = [\"VndKey\"]\n");
+        // The keyword starts 3 bytes before the end of the prefilter's first 64 KiB chunk.
+        let text = format!("{}VNDKEY_abcd1234\n", "a".repeat(64 * 1024 - 3));
+        let f = &detect(&d, &text)[0];
+        assert_eq!((f.rule_id.as_str(), f.secret.as_str()), ("vnd", "VNDKEY_abcd1234"));
+    }
+
+    #[test]
+    fn keyword_inside_another_keyword_still_runs_its_rule() {
+        // "cret" occurs only inside "SECRET", which a leftmost search reports instead; rule b
+        // must run all the same (its match need not contain its keyword, as in gitleaks).
+        let toml = "[[rules]]\nid = \"a\"\nregex = '''secret=\\d+'''\nkeywords = [\"secret\"]\n\
+                    [[rules]]\nid = \"b\"\nregex = '''[a-z]+_x9'''\nkeywords = [\"cret\"]\n";
+        let ids: Vec<String> = detect(&detector(toml), "SECRET abc_x9").into_iter().map(|f| f.rule_id).collect();
+        assert_eq!(ids, vec!["b"]);
+        assert!(detect(&detector(toml), "SECRE abc_x9").is_empty(), "without the keyword, b does not run");
+    }
+
+    #[test]
     fn secret_group_selection() {
         let re = regex::Regex::new("(a)?(b+)(c)").unwrap();
         assert_eq!(extract_secret(&re, "bbc", 0), "bb", "first non-empty group");
