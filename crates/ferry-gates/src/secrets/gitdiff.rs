@@ -270,6 +270,22 @@ mod tests {
     }
 
     #[test]
+    fn invalid_utf8_in_added_lines_is_replaced_as_line_by_line() {
+        let lines: [&[u8]; 5] = [b"diff --git a/a b/a", b"+++ b/a", b"@@ -0,0 +1,2 @@", b"+ok \xE2\x82", b"+\xACtoken"];
+        let mut parser = DiffParser::new(false);
+        let mut got = Vec::new();
+        let mut emit = |h: &Hunk<'_>| got.push(h.raw.to_string());
+        for line in lines {
+            parser.push(line, &mut emit);
+        }
+        parser.finish(&mut emit);
+        let per_line: String =
+            lines[3..].iter().map(|l| String::from_utf8_lossy(&l[1..]).into_owned() + "\n").collect();
+        assert_eq!(got, vec![per_line.clone()]);
+        assert_eq!(per_line, "ok \u{FFFD}\n\u{FFFD}token\n");
+    }
+
+    #[test]
     fn quoted_paths_and_dates() {
         assert_eq!(unquote("\"b/a\\tb\""), "b/a\tb");
         assert_eq!(unquote("\"b/\\303\\251\""), "b/é");
