@@ -82,6 +82,36 @@ fn history_scan_attributes_removed_secrets_to_the_adding_commit() {
 }
 
 #[test]
+fn deleted_and_renamed_files_keep_the_adding_commit() {
+    // Deletions are left out of git's output (--diff-filter=d); a file renamed with an edit
+    // shows only its changed lines. Each secret stays with the commit that added it.
+    let repo = repo();
+    let dir = repo.dir.path();
+    git(dir, &["rm", "-q", "npmrc"]);
+    git(dir, &["commit", "-q", "-m", "delete npmrc"]);
+    let long_file: String = (0..40).map(|i| format!("line {i} of a settings file\n")).collect();
+    let with_gh = commit_file(dir, "conf/a.txt", &format!("{long_file}key = {GH}\n"), "add conf");
+    std::fs::remove_file(dir.join("conf/a.txt")).unwrap();
+    let renamed =
+        commit_file(dir, "conf/b.txt", &format!("{long_file}key = {GH}\nnpm = {NPM}\n"), "rename with an edit");
+    let report = scanner().scan_git(dir, None, &ScanOptions::default()).unwrap();
+    let mut got: Vec<(&str, &str, &str, usize)> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule_id.as_str(), f.commit.as_str(), f.file.as_str(), f.start_line))
+        .collect();
+    got.sort();
+    let mut want = vec![
+        ("github-pat", repo.added_gh.as_str(), "deploy/app.env", 3),
+        ("github-pat", with_gh.as_str(), "conf/a.txt", 41),
+        ("npm-access-token", repo.added_npm.as_str(), "npmrc", 1),
+        ("npm-access-token", renamed.as_str(), "conf/b.txt", 42),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
 fn log_opts_select_a_commit_range() {
     let repo = repo();
     let range = format!("{}..HEAD", repo.added_gh);

@@ -2,14 +2,14 @@
 //! entropy, `gitleaks:allow`, allowlists — in gitleaks' order.
 
 use std::borrow::Cow;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::cell::OnceCell;
 
 use super::allowlist::{Allowlist, Candidate};
 use super::config::Config;
 use super::decode::{self, Passes, Segment, Span};
 use super::entropy::shannon_entropy;
 use super::finding::{Finding, RequiredFinding};
+use super::keywords::Keywords;
 use super::location::{locate, newline_indices};
 use super::rule::{Required, Rule};
 
@@ -42,7 +42,7 @@ pub(crate) struct Fragment<'a> {
 #[derive(Debug)]
 pub(crate) struct Detector {
     config: Config,
-    prefilter: Option<AhoCorasick>,
+    prefilter: Option<Keywords>,
     /// For each keyword (automaton pattern), the rules that name it.
     keyword_rules: Vec<Vec<usize>>,
     /// Rules without keywords: they always run.
@@ -70,12 +70,7 @@ impl Detector {
         }
         // Keywords are plain strings, so building the automaton cannot fail for valid input;
         // if it ever does, every keyword rule simply runs (slower, same result).
-        let prefilter = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&keywords)
-            .ok()
-            .filter(|_| !keywords.is_empty());
+        let prefilter = Keywords::new(&keywords);
         if prefilter.is_none() {
             unfiltered.extend(keyword_rules.iter().flatten().copied());
             unfiltered.sort_unstable();
@@ -95,7 +90,8 @@ impl Detector {
         if self.config.allowlists.iter().any(|a| a.allows_commit_or_path(commit, fragment.path)) {
             return Vec::new();
         }
-        let newlines = newline_indices(fragment.raw);
+        // Only needed to locate a match, which most fragments never have.
+        let newlines = OnceCell::new();
         let mut findings = Vec::new();
         let mut passes = Passes::default();
         let mut text = Cow::Borrowed(fragment.raw);
@@ -123,11 +119,11 @@ impl Detector {
             active[i] = true;
         }
         if let Some(prefilter) = &self.prefilter {
-            for m in prefilter.find_overlapping_iter(raw) {
-                for &i in &self.keyword_rules[m.pattern().as_usize()] {
+            prefilter.each_present(raw.as_bytes(), &mut |keyword| {
+                for &i in &self.keyword_rules[keyword] {
                     active[i] = true;
                 }
-            }
+            });
         }
         active.iter().enumerate().filter(|(_, on)| **on).map(|(i, _)| i).collect()
     }
@@ -203,7 +199,8 @@ impl Detector {
         let regex = rule.regex.as_ref()?;
         let matched = pass.text[start..end].trim_matches('\n');
         let place = Place::of(pass, start, end, matched.len())?;
-        let mut loc = locate(pass.newlines, raw, place.span.start, place.span.end);
+        let newlines = pass.newlines.get_or_init(|| newline_indices(raw));
+        let mut loc = locate(newlines, raw, place.span.start, place.span.end);
         loc.end_line_index = loc.end_line_index.max(place.span.end);
         let line = raw.get(loc.start_line_index..loc.end_line_index).unwrap_or(matched);
         if inline_allow && line.contains(GITLEAKS_ALLOW) {
@@ -240,8 +237,9 @@ struct Pass<'a> {
     text: &'a str,
     /// The segments of every decoding pass so far; empty for the fragment's own text.
     segments: &'a [Vec<Segment>],
-    /// Newlines of the fragment's own text (locations are always reported there).
-    newlines: &'a [usize],
+    /// Newlines of the fragment's own text (locations are always reported there), found on
+    /// the first match.
+    newlines: &'a OnceCell<Vec<usize>>,
 }
 
 /// Where a match of a pass is reported in the fragment, with its decoding tags.
@@ -372,6 +370,26 @@ mod tests {
         assert_eq!(ids, vec!["vendor"]);
         let ids: Vec<String> = detect(&d, "token=plain123").into_iter().map(|f| f.rule_id).collect();
         assert_eq!(ids, vec!["generic-x"]);
+    }
+
+    #[test]
+    fn keyword_cut_by_the_prefilter_chunk_edge_still_runs_its_rule() {
+        let d = detector("[[rules]]\nid = \"vnd\"\nregex = '''(?i)vndkey_[a-z0-9]{8}'''\nkeywords = [\"VndKey\"]\n");
+        // The keyword starts 3 bytes before the end of the prefilter's first 64 KiB chunk.
+        let text = format!("{}VNDKEY_abcd1234\n", "a".repeat(64 * 1024 - 3));
+        let f = &detect(&d, &text)[0];
+        assert_eq!((f.rule_id.as_str(), f.secret.as_str()), ("vnd", "VNDKEY_abcd1234"));
+    }
+
+    #[test]
+    fn keyword_inside_another_keyword_still_runs_its_rule() {
+        // "cret" occurs only inside "SECRET", which a leftmost search reports instead; rule b
+        // must run all the same (its match need not contain its keyword, as in gitleaks).
+        let toml = "[[rules]]\nid = \"a\"\nregex = '''secret=\\d+'''\nkeywords = [\"secret\"]\n\
+                    [[rules]]\nid = \"b\"\nregex = '''[a-z]+_x9'''\nkeywords = [\"cret\"]\n";
+        let ids: Vec<String> = detect(&detector(toml), "SECRET abc_x9").into_iter().map(|f| f.rule_id).collect();
+        assert_eq!(ids, vec!["b"]);
+        assert!(detect(&detector(toml), "SECRE abc_x9").is_empty(), "without the keyword, b does not run");
     }
 
     #[test]

@@ -8,8 +8,11 @@ use super::error::SecretsError;
 use super::gitdiff::{DiffParser, Hunk, LOG_FORMAT};
 
 /// Options every diff-producing command gets, so user configuration cannot change the format.
-const DIFF_ARGS: [&str; 6] =
-    ["-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/"];
+/// `--diff-filter=d`: deleted files add no line, so git need not inflate and print them (as
+/// gitleaks' `--diff-filter=tuxdb` also leaves them out); commits that only delete files then
+/// drop out of `git log`, and they had no hunk to scan either.
+const DIFF_ARGS: [&str; 7] =
+    ["-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--diff-filter=d", "--src-prefix=a/", "--dst-prefix=b/"];
 
 /// Streams the added hunks of `git log -p` over `log_opts` (default: every commit on every ref).
 pub(crate) fn log_hunks(
@@ -66,7 +69,8 @@ fn run(repo: &Path, args: &[String], with_commits: bool, emit: &mut impl FnMut(&
 }
 
 fn feed(stdout: impl Read, with_commits: bool, emit: &mut impl FnMut(&Hunk<'_>)) -> std::io::Result<()> {
-    let mut reader = BufReader::with_capacity(1 << 16, stdout);
+    // Large reads: a full history is hundreds of MiB of diff.
+    let mut reader = BufReader::with_capacity(1 << 20, stdout);
     let mut parser = DiffParser::new(with_commits);
     let mut buf = Vec::new();
     loop {
@@ -77,7 +81,7 @@ fn feed(stdout: impl Read, with_commits: bool, emit: &mut impl FnMut(&Hunk<'_>))
         if buf.last() == Some(&b'\n') {
             buf.pop();
         }
-        parser.push(&String::from_utf8_lossy(&buf), emit);
+        parser.push(&buf, emit);
     }
     parser.finish(emit);
     Ok(())

@@ -4,6 +4,8 @@
 //! Commit headers come from the `--format` in [`LOG_FORMAT`], framed by control characters no
 //! diff line can start with (diff lines start with `+`, `-`, ` `, `@`, `\` or a header word).
 
+use std::borrow::Cow;
+
 use super::detector::CommitInfo;
 
 /// The `git log --format` this parser reads.
@@ -37,7 +39,8 @@ pub(crate) struct DiffParser {
     path: Option<String>,
     skip_file: bool,
     hunk_start: usize,
-    added: String,
+    /// The hunk's added lines as git wrote them; made text once per hunk, not per line.
+    added: Vec<u8>,
 }
 
 impl DiffParser {
@@ -50,11 +53,23 @@ impl DiffParser {
             path: None,
             skip_file: false,
             hunk_start: 0,
-            added: String::new(),
+            added: Vec::new(),
         }
     }
 
-    pub fn push(&mut self, line: &str, emit: &mut impl FnMut(&Hunk<'_>)) {
+    /// One output line, as bytes: added lines are only copied, everything else is read as text.
+    pub fn push(&mut self, line: &[u8], emit: &mut impl FnMut(&Hunk<'_>)) {
+        if self.state == State::Hunk
+            && let Some(added) = line.strip_prefix(b"+")
+        {
+            self.added.extend_from_slice(added);
+            self.added.push(b'\n');
+            return;
+        }
+        self.push_text(&String::from_utf8_lossy(line), emit);
+    }
+
+    fn push_text(&mut self, line: &str, emit: &mut impl FnMut(&Hunk<'_>)) {
         if let Some(header) = line.strip_prefix(COMMIT_MARK) {
             self.flush(emit);
             self.start_commit(header);
@@ -117,12 +132,9 @@ impl DiffParser {
     }
 
     fn hunk_line(&mut self, line: &str, emit: &mut impl FnMut(&Hunk<'_>)) {
-        if let Some(added) = line.strip_prefix('+') {
-            self.added.push_str(added);
-            self.added.push('\n');
-        } else if line.starts_with("\\ ") {
+        if line.starts_with("\\ ") {
             // "\ No newline at end of file" after an added line: that line had no newline.
-            if self.added.ends_with('\n') {
+            if self.added.ends_with(b"\n") {
                 self.added.pop();
             }
         } else if line.starts_with("@@ ") {
@@ -147,7 +159,13 @@ impl DiffParser {
             && !self.skip_file
             && let Some(path) = &self.path
         {
-            emit(&Hunk { commit: self.commit.as_ref(), path, start_line: self.hunk_start, raw: &self.added });
+            // Invalid UTF-8 is replaced per hunk as it was per line: a bad sequence never
+            // spans the newline that ends its line.
+            let raw = match std::str::from_utf8(&self.added) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(&self.added),
+            };
+            emit(&Hunk { commit: self.commit.as_ref(), path, start_line: self.hunk_start, raw: &raw });
         }
         self.added.clear();
         if self.state == State::Hunk {
@@ -226,7 +244,7 @@ mod tests {
             out.push((sha, h.path.to_string(), h.start_line, h.raw.to_string()));
         };
         for line in text.lines() {
-            parser.push(line, &mut emit);
+            parser.push(line.as_bytes(), &mut emit);
         }
         parser.finish(&mut emit);
         out
@@ -249,6 +267,22 @@ mod tests {
         let got = hunks(text, false);
         assert_eq!(got[0], (String::new(), "a".into(), 3, "new".into()));
         assert_eq!(got[1].2, 10);
+    }
+
+    #[test]
+    fn invalid_utf8_in_added_lines_is_replaced_as_line_by_line() {
+        let lines: [&[u8]; 5] = [b"diff --git a/a b/a", b"+++ b/a", b"@@ -0,0 +1,2 @@", b"+ok \xE2\x82", b"+\xACtoken"];
+        let mut parser = DiffParser::new(false);
+        let mut got = Vec::new();
+        let mut emit = |h: &Hunk<'_>| got.push(h.raw.to_string());
+        for line in lines {
+            parser.push(line, &mut emit);
+        }
+        parser.finish(&mut emit);
+        let per_line: String =
+            lines[3..].iter().map(|l| String::from_utf8_lossy(&l[1..]).into_owned() + "\n").collect();
+        assert_eq!(got, vec![per_line.clone()]);
+        assert_eq!(per_line, "ok \u{FFFD}\n\u{FFFD}token\n");
     }
 
     #[test]

@@ -38,6 +38,7 @@ mod finding;
 mod git;
 mod gitdiff;
 mod ignore;
+mod keywords;
 mod location;
 mod raw;
 pub mod re2;

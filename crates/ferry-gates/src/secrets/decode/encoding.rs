@@ -2,9 +2,7 @@
 //! are found in text, and how each is decoded. Only values that decode to printable ASCII (or,
 //! for unicode escapes, to text) count: anything else is left alone.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
+use super::find;
 
 /// An encoding, in precedence order: when two candidate segments touch, the earlier kind wins
 /// and the other waits for the next pass (partial encodings before whole-value ones).
@@ -24,15 +22,6 @@ impl Kind {
         1 << (self as u8)
     }
 
-    fn pattern(self) -> &'static str {
-        match self {
-            Kind::Percent => r"%[0-9A-Fa-f]{2}(?:.*%[0-9A-Fa-f]{2})?",
-            Kind::Unicode => r"(?:(?:U\+[a-fA-F0-9]{4}(?:[\t\n\f\r ]|$))+|(?i:\\{1,2}u[a-fA-F0-9]{4})+)",
-            Kind::Hex => r"[0-9A-Fa-f]{32,}",
-            Kind::Base64 => r"[0-9A-Za-z_/+-]{16,}={0,2}",
-        }
-    }
-
     fn precedence(self) -> usize {
         KINDS.len() - self as usize
     }
@@ -49,16 +38,6 @@ impl Kind {
     }
 }
 
-/// All kinds as one alternation (leftmost-first, in precedence order), and each kind anchored
-/// to tell which alternative matched.
-static ANY: LazyLock<Regex> = LazyLock::new(|| {
-    let alternatives: Vec<String> = KINDS.iter().map(|k| format!("(?:{})", k.pattern())).collect();
-    Regex::new(&alternatives.join("|")).expect("the encoding patterns are valid")
-});
-static ANCHORED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    KINDS.iter().map(|k| Regex::new(&format!("^(?:{})", k.pattern())).expect("valid pattern")).collect()
-});
-
 /// A candidate segment: its kind and byte range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Candidate {
@@ -70,37 +49,19 @@ pub(crate) struct Candidate {
 /// The candidate segments of `text`, non-overlapping; of two touching candidates the one of
 /// lower precedence is dropped (it is found again in the next pass).
 pub(crate) fn candidates(text: &str) -> Vec<Candidate> {
-    let all: Vec<Candidate> = ANY
-        .find_iter(text)
-        .map(|m| Candidate { kind: kind_at(text, m.start(), m.end()), start: m.start(), end: m.end() })
-        .collect();
+    let all: Vec<Candidate> =
+        std::iter::successors(find::next_match(text, 0), |&(_, _, end)| find::next_match(text, end))
+            .map(|(kind, start, end)| Candidate { kind, start, end })
+            .collect();
     if all.len() < 2 {
         return all;
     }
     let touches = |a: &Candidate, b: &Candidate| b.start <= a.end && b.end >= a.start;
     let beaten = |i: usize, j: usize| touches(&all[i], &all[j]) && all[j].kind.precedence() > all[i].kind.precedence();
     (0..all.len())
-        .filter(|&i| !(i > 0 && beaten(i, i - 1) || i + 1 < all.len() && beaten(i, i + 1)))
+        .filter(|&i| !((i > 0 && beaten(i, i - 1)) || (i + 1 < all.len() && beaten(i, i + 1))))
         .map(|i| all[i])
         .collect()
-}
-
-/// Which alternative produced the match at `start..end` (the first that matches there, as the
-/// alternation picks it). Decided from the first bytes where that is unambiguous: this runs for
-/// every long identifier in source code, so it must be cheap.
-fn kind_at(text: &str, start: usize, end: usize) -> Kind {
-    let bytes = &text.as_bytes()[start..end];
-    match bytes {
-        [b'%', ..] => Kind::Percent,
-        [b'\\', ..] => Kind::Unicode,
-        [b'U', b'+', ..] if anchored(Kind::Unicode, text, start, end) => Kind::Unicode,
-        _ if bytes.len() >= 32 && bytes.iter().all(u8::is_ascii_hexdigit) => Kind::Hex,
-        _ => Kind::Base64,
-    }
-}
-
-fn anchored(kind: Kind, text: &str, start: usize, end: usize) -> bool {
-    ANCHORED[kind as usize].find(&text[start..]).is_some_and(|m| m.end() == end - start)
 }
 
 /// Tab to tilde: what gitleaks accepts as decoded text.

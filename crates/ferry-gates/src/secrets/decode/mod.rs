@@ -7,6 +7,7 @@
 //! text is at most the fragment's size, and there are at most `max_depth` passes.
 
 mod encoding;
+mod find;
 mod segment;
 
 use std::collections::HashMap;
