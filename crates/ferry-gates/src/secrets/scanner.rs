@@ -42,6 +42,10 @@ pub struct ScanOptions {
     pub max_archive_depth: usize,
     /// Caps on what one archive may make the scan read (archive bombs).
     pub archive_limits: ArchiveLimits,
+    /// How a directory scan names its files: `Some(path as given)` names them as gitleaks does,
+    /// the given path joined with the file's (cleaned as Go cleans paths: `./target/` →
+    /// `target/app.env`, `.` → `app.env`); `None` names them relative to the root.
+    pub given_root: Option<String>,
 }
 
 impl Default for ScanOptions {
@@ -56,6 +60,7 @@ impl Default for ScanOptions {
             max_decode_depth: DEFAULT_MAX_DECODE_DEPTH,
             max_archive_depth: 0,
             archive_limits: ArchiveLimits::default(),
+            given_root: None,
         }
     }
 }
@@ -129,7 +134,10 @@ impl Scanner {
     /// findings are relative to `root`, with `/` separators.
     pub fn scan_dir(&self, root: &Path, options: &ScanOptions) -> Result<ScanReport, SecretsError> {
         let mut collector = Collector::new(options, Some(root))?;
-        let entries = walk::files(root, options.follow_symlinks)?;
+        let mut entries = walk::files(root, options.follow_symlinks)?;
+        if let Some(given) = &options.given_root {
+            walk::name_as_given(&mut entries, given, root.is_file());
+        }
         for entry in entries {
             self.scan_file(&entry, options, &mut collector);
         }
@@ -305,7 +313,9 @@ struct Collector<'o> {
 impl<'o> Collector<'o> {
     fn new(options: &'o ScanOptions, root: Option<&Path>) -> Result<Collector<'o>, SecretsError> {
         let mut ignore = IgnoreList::default();
-        if let Some(root) = root {
+        // A file target has no `.gitleaksignore` beside it to read (gitleaks reads the source's
+        // only when it exists).
+        if let Some(root) = root.filter(|r| r.is_dir()) {
             ignore.add_file(&root.join(".gitleaksignore"))?;
         }
         if let Some(path) = &options.gitleaks_ignore_path {

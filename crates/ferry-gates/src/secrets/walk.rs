@@ -32,6 +32,42 @@ pub(crate) fn files(root: &Path, follow_symlinks: bool) -> Result<Vec<FileEntry>
     Ok(out)
 }
 
+/// Renames `entries` as gitleaks names the files of `dir PATH`: the given path (cleaned) joined
+/// with each file's path, or the given path alone for a file target.
+pub(crate) fn name_as_given(entries: &mut [FileEntry], given: &str, root_is_file: bool) {
+    let root = clean(given);
+    for entry in entries.iter_mut().filter(|e| e.symlink.is_empty()) {
+        entry.path = match (root_is_file, root.as_str()) {
+            (true, _) => root.clone(),
+            (false, ".") => entry.path.clone(),
+            (false, "/") => format!("/{}", entry.path),
+            (false, dir) => format!("{dir}/{}", entry.path),
+        };
+    }
+}
+
+/// A path cleaned as Go's `filepath.Clean` does: no `.` or empty segments, `..` folded where it
+/// can be, no trailing `/`; `.` when nothing is left.
+pub(crate) fn clean(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            ".." if absolute => {}
+            other => parts.push(other),
+        }
+    }
+    match (absolute, parts.is_empty()) {
+        (true, _) => format!("/{}", parts.join("/")),
+        (false, true) => ".".to_owned(),
+        (false, false) => parts.join("/"),
+    }
+}
+
 fn visit(dir: &Path, prefix: &str, follow: bool, out: &mut Vec<FileEntry>) -> Result<(), SecretsError> {
     let mut entries = std::fs::read_dir(dir)
         .map_err(|e| SecretsError::io(dir, e))?
@@ -62,4 +98,26 @@ fn visit(dir: &Path, prefix: &str, follow: bool, out: &mut Vec<FileEntry>) -> Re
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn paths_are_cleaned_as_go_cleans_them() {
+        for (given, want) in [
+            (".", "."),
+            ("./", "."),
+            ("./target/", "target"),
+            ("target//sub/./a", "target/sub/a"),
+            ("a/../b", "b"),
+            ("../x", "../x"),
+            ("/tmp/../etc", "/etc"),
+            ("/", "/"),
+            ("", "."),
+        ] {
+            assert_eq!(clean(given), want, "{given:?}");
+        }
+    }
 }

@@ -6,6 +6,7 @@
 mod admission;
 mod app;
 mod check;
+mod gitleaks_parity;
 mod harness;
 mod kube_rs;
 mod kubectl;

@@ -110,7 +110,7 @@ fn no_git_scans_the_files_of_a_directory() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let findings: Vec<Value> = serde_json::from_slice(&out.stdout).expect("a JSON report on stdout");
     assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0]["File"], "values.yaml");
+    assert_eq!(findings[0]["File"], "deploy/values.yaml", "named by the given path, as gitleaks names them");
     assert_eq!(findings[0]["Commit"], "");
     assert!(stderr(&out).contains("(2 files)"), "{}", stderr(&out));
 
@@ -168,12 +168,12 @@ fn a_gitleaksignore_fingerprint_suppresses_its_finding() {
     let tmp = tempfile::tempdir().expect("a temp dir");
     write(&tmp.path().join("src/a.env"), &format!("TOKEN={TOKEN}\n"));
     write(&tmp.path().join("src/b.env"), &format!("TOKEN={OTHER_TOKEN}\n"));
-    write(&tmp.path().join("ignores/.gitleaksignore"), "# reviewed: a test fixture\na.env:github-pat:1\n");
+    write(&tmp.path().join("ignores/.gitleaksignore"), "# reviewed: a test fixture\nsrc/a.env:github-pat:1\n");
     let out = ferry_scan(tmp.path(), &["--no-git", "src", "-i", "ignores", "-r", "-"], None);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let findings: Vec<Value> = serde_json::from_slice(&out.stdout).expect("a JSON report");
     assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0]["File"], "b.env");
+    assert_eq!(findings[0]["File"], "src/b.env");
     assert!(stderr(&out).contains("1 suppressed"), "{}", stderr(&out));
 }
 
@@ -188,7 +188,7 @@ fn large_files_are_skipped_and_reported() {
     let out = ferry_scan(tmp.path(), &["--no-git", "data", "--max-target-megabytes", "1", "-v"], None);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).contains("1 skipped (1 too large)"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("skipped big.log: too large"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("skipped data/big.log: too large"), "{}", stderr(&out));
     let unlimited = ferry_scan(tmp.path(), &["--no-git", "data", "--max-target-megabytes", "0"], None);
     assert_eq!(unlimited.status.code(), Some(1), "{}", stderr(&unlimited));
 }
@@ -224,7 +224,7 @@ fn a_baseline_suppresses_known_findings() {
     assert_eq!(with_new.status.code(), Some(1), "{}", stderr(&with_new));
     let findings = report(&tmp.path().join("new.json"));
     assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0]["File"], "new.env");
+    assert_eq!(findings[0]["File"], "src/new.env");
 }
 
 /// A rule whose regex does not compile stops the scan with exit 2 and names the rule; broken
@@ -331,7 +331,7 @@ fn archives_are_opened_only_when_asked() {
     let on = ferry_scan(tmp.path(), &["--no-git", "dist", "--max-archive-depth", "1", "--report-path", "-"], None);
     assert_eq!(on.status.code(), Some(1), "{}", stderr(&on));
     let findings: Vec<Value> = serde_json::from_slice(&on.stdout).expect("a JSON report on stdout");
-    assert_eq!(findings[0]["File"], "release.zip!conf/ci.env");
+    assert_eq!(findings[0]["File"], "dist/release.zip!conf/ci.env");
 }
 
 /// A composite rule reports its finding with the required part, printed on `-v` as gitleaks
@@ -392,4 +392,16 @@ fn vulnerability_reports_are_judged_per_environment() {
     assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
     let message = stderr(&bad);
     assert!(message.contains("broken.json") && message.contains("Results[0].Vulnerabilities[0].Severity"), "{message}");
+}
+
+/// Regression: `--no-git FILE` read `FILE/.gitleaksignore` and stopped with "Not a directory";
+/// a single file is scanned and named as given, as gitleaks does.
+#[test]
+fn no_git_scans_a_single_file_named_as_given() {
+    let tmp = tempfile::tempdir().expect("a temp dir");
+    write(&tmp.path().join("deploy/values.yaml"), &format!("github:\n  token: {TOKEN}\n"));
+    let out = ferry_scan(tmp.path(), &["--no-git", "./deploy/values.yaml", "--report-path", "-"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).expect("a JSON report on stdout");
+    assert_eq!(findings[0]["File"], "deploy/values.yaml");
 }

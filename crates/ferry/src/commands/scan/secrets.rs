@@ -157,7 +157,12 @@ fn options(args: &SecretsArgs) -> anyhow::Result<ScanOptions> {
 fn scan(scanner: &Scanner, target: &Target, options: &ScanOptions) -> anyhow::Result<ScanReport> {
     let report = match target {
         Target::Stdin => scanner.scan_reader(std::io::stdin().lock(), options),
-        Target::Dir(path) => scanner.scan_dir(path, options),
+        Target::Dir(path) => {
+            // gitleaks names a directory scan's files by the path it was given (`dir target` →
+            // `target/app.env`), and its fingerprints and `.gitleaksignore` entries with them.
+            let options = ScanOptions { given_root: Some(path.to_string_lossy().into_owned()), ..options.clone() };
+            scanner.scan_dir(path, &options)
+        }
         Target::History { repo, log_opts } => scanner.scan_git(repo, log_opts.as_deref(), options),
         Target::Staged(repo) => scanner.scan_staged(repo, options),
     };
