@@ -97,9 +97,12 @@ fn gitleaks_rows(repo: &Path, content: usize, depth: usize) {
     }
     let rules = tempfile::Builder::new().suffix(".toml").tempfile().expect("a rules file");
     std::fs::write(rules.path(), ferry_gates::secrets::DEFAULT_RULES).expect("writing the rules");
+    // Never `--report-path /dev/null`: gitleaks replaces the file it reports to.
+    let report = tempfile::Builder::new().suffix(".json").tempfile().expect("a report file");
     let common = format!(
-        "--config {} --max-decode-depth {depth} --report-format json --report-path /dev/null --no-banner --log-level error --exit-code 0",
-        rules.path().display()
+        "--config {} --max-decode-depth {depth} --report-format json --report-path {} --no-banner --log-level error --exit-code 0",
+        rules.path().display(),
+        report.path().display()
     );
     let (_, history) = time(|| shell(repo, &format!("gitleaks git . {common}")));
     row("gitleaks 8 git (full history)", content, history, "");
