@@ -167,9 +167,8 @@ fn cycle(stages: &[StageInput], parents: &[Vec<usize>], placed: &[bool]) -> Vec<
     let start = placed.iter().position(|p| !p).unwrap_or(0);
     let mut trail = vec![start];
     let mut current = start;
-    loop {
-        // Every unplaced Stage has an unplaced parent, so this walk must come back on itself.
-        let Some(&parent) = parents[current].iter().find(|&&p| !placed[p]) else { break };
+    // Every unplaced Stage has an unplaced parent, so this walk must come back on itself.
+    while let Some(&parent) = parents[current].iter().find(|&&p| !placed[p]) {
         if let Some(pos) = trail.iter().position(|&t| t == parent) {
             let mut ring: Vec<usize> = trail[pos..].iter().rev().copied().collect();
             // Start at the Stage written first, so the same cycle always reads the same.

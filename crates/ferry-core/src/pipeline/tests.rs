@@ -41,7 +41,7 @@ fn dev_staging_production_and_dr() {
 fn ties_keep_the_written_order() {
     let wh = Input::Warehouse("w".to_owned());
     let stages = [
-        stage("qa-b", &[wh.clone()]),
+        stage("qa-b", std::slice::from_ref(&wh)),
         stage("qa-a", &[wh]),
         stage("prod", &[up("qa-a"), up("qa-b")]),
         stage("canary", &[up("qa-b")]),
