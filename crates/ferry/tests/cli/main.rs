@@ -10,6 +10,7 @@ mod harness;
 mod kube_rs;
 mod kubectl;
 mod lifecycle;
+mod pipeline;
 mod policy;
 mod render;
 mod scan;
