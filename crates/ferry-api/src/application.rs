@@ -127,7 +127,7 @@ fn decode_metadata(d: &mut Decoder, node: &Node, path: &str) -> Option<Metadata>
 }
 
 /// Kubernetes object names (RFC 1123 subdomain), which Argo CD requires of Applications.
-fn is_dns_subdomain(name: &str) -> bool {
+pub(crate) fn is_dns_subdomain(name: &str) -> bool {
     let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
     name.len() <= 253
         && name.split('.').all(|label| {
@@ -147,14 +147,14 @@ fn decode_spec(d: &mut Decoder, node: &Node, path: &str) -> Option<ApplicationSp
         None => missing(d, &f, "spec.destination", "a map with `server` or `name`, and `namespace`"),
     };
     let sync_policy = f.take("syncPolicy").and_then(|n| sync_policy::decode(d, n, &f.path("syncPolicy")));
-    let ignore_differences = list(d, &mut f, "ignoreDifferences", ignore_difference::decode);
+    let ignore_differences = f.list(d, "ignoreDifferences", ignore_difference::decode);
     let revision_history_limit = f.int(d, "revisionHistoryLimit");
     if let (Some(limit), Some(n)) = (revision_history_limit, f.peek("revisionHistoryLimit"))
         && limit < 0
     {
         d.invalid(n, &f.path("revisionHistoryLimit"), "a number of at least 0");
     }
-    let info = list(d, &mut f, "info", decode_info);
+    let info = f.list(d, "info", decode_info);
     f.unsupported(d, "sourceHydrator", "source hydration is not supported; commit rendered manifests to Git instead");
     f.finish(d);
     Some(ApplicationSpec {
@@ -192,19 +192,6 @@ fn decode_sources(d: &mut Decoder, f: &mut Fields<'_>) -> (Option<Source>, Vec<S
             (None, sources.collect())
         }
     }
-}
-
-/// A list field whose items are decoded by `decode_item`.
-fn list<T>(
-    d: &mut Decoder,
-    f: &mut Fields<'_>,
-    key: &'static str,
-    decode_item: fn(&mut Decoder, &Node, &str) -> Option<T>,
-) -> Vec<T> {
-    let Some(node) = f.take(key) else { return Vec::new() };
-    let path = f.path(key);
-    let items = d.list(node, &path);
-    items.iter().enumerate().filter_map(|(i, item)| decode_item(d, item, &format!("{path}[{i}]"))).collect()
 }
 
 fn decode_info(d: &mut Decoder, node: &Node, path: &str) -> Option<Info> {

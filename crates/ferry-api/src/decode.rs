@@ -7,11 +7,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::duration;
 use crate::error::ConfigError;
 use crate::node::{Entry, Node, NodeKind};
+use crate::reference::Reference;
 
 /// Decoding state for one file: where errors point and the errors found so far.
 pub(crate) struct Decoder {
@@ -239,6 +242,52 @@ impl<'n> Fields<'n> {
         self.take(key).map(|node| d.string_map(node, &path)).unwrap_or_default()
     }
 
+    /// An optional duration field: a string such as `5m` or, as Argo CD also accepts, a number
+    /// of seconds.
+    pub fn duration(&mut self, d: &mut Decoder, key: &'static str) -> Option<Duration> {
+        let node = self.take(key)?;
+        let parsed = match &node.kind {
+            NodeKind::String(text) => duration::parse(text),
+            NodeKind::Number(n) => n.as_u64().map(Duration::from_secs),
+            _ => None,
+        };
+        if parsed.is_none() {
+            d.invalid(node, &self.path(key), duration::EXPECTED);
+        }
+        parsed
+    }
+
+    /// An optional field whose value is one of a few words, e.g. `kind: normal|dr`.
+    pub fn choice<T: Copy>(&mut self, d: &mut Decoder, key: &'static str, options: &[(&str, T)]) -> Option<T> {
+        let path = self.path(key);
+        let node = self.take(key)?;
+        let text = d.string(node, &path)?;
+        let found = options.iter().find(|(word, _)| *word == text).map(|(_, value)| *value);
+        if found.is_none() {
+            let words: Vec<String> = options.iter().map(|(word, _)| format!("`{word}`")).collect();
+            d.invalid(node, &path, &format!("one of {}", words.join(", ")));
+        }
+        found
+    }
+
+    /// A list field whose items are decoded by `decode_item`; absent means empty.
+    pub fn list<T>(
+        &mut self,
+        d: &mut Decoder,
+        key: &'static str,
+        decode_item: impl Fn(&mut Decoder, &Node, &str) -> Option<T>,
+    ) -> Vec<T> {
+        let Some(node) = self.take(key) else { return Vec::new() };
+        let path = self.path(key);
+        let items = d.list(node, &path);
+        items.iter().enumerate().filter_map(|(i, item)| decode_item(d, item, &format!("{path}[{i}]"))).collect()
+    }
+
+    /// A list of strings, each remembering its line (names that other resources refer to).
+    pub fn references(&mut self, d: &mut Decoder, key: &'static str) -> Vec<Reference> {
+        self.list(d, key, reference)
+    }
+
     /// Reports every field that no decoder asked for.
     pub fn finish(self, d: &mut Decoder) {
         for (entry, taken) in self.entries.iter().zip(&self.taken) {
@@ -252,6 +301,34 @@ impl<'n> Fields<'n> {
                 };
                 d.push(error);
             }
+        }
+    }
+}
+
+/// A non-empty string that remembers its line.
+pub(crate) fn reference(d: &mut Decoder, node: &Node, path: &str) -> Option<Reference> {
+    match d.string(node, path) {
+        Some(name) if name.is_empty() => {
+            d.invalid(node, path, "a name");
+            None
+        }
+        Some(name) => Some(Reference { name, line: node.line }),
+        None => None,
+    }
+}
+
+/// A list of strings also written as a single string (`allowTags: ^v1\.`).
+pub(crate) fn one_or_many(d: &mut Decoder, node: &Node, path: &str) -> Vec<(String, usize)> {
+    match &node.kind {
+        NodeKind::String(s) => vec![(s.clone(), node.line)],
+        NodeKind::Seq(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| d.string(item, &format!("{path}[{i}]")).map(|s| (s, item.line)))
+            .collect(),
+        _ => {
+            d.invalid(node, path, "a string or a list of strings");
+            Vec::new()
         }
     }
 }

@@ -42,17 +42,24 @@ pub enum ConfigError {
     UnsupportedKind { file: PathBuf, line: usize, api_version: String, kind: String },
     /// A document that is not Ferry configuration.
     #[error(
-        "{}:{line}: unknown resource kind {kind} ({api_version}); expected an argoproj.io/v1alpha1 Application",
+        "{}:{line}: unknown resource kind {kind} ({api_version}); expected an argoproj.io/v1alpha1 Application or a ferry.dev/v1alpha1 Warehouse or Pipeline",
         file.display()
     )]
     UnknownKind { file: PathBuf, line: usize, api_version: String, kind: String },
-    /// Two Applications share a name.
+    /// Two resources of one kind share a name.
     #[error(
-        "{}:{line}: Application `{name}` is defined twice; it is already defined at {}:{first_line}",
+        "{}:{line}: {kind} `{name}` is defined twice; it is already defined at {}:{first_line}",
         file.display(),
         first_file.display()
     )]
-    DuplicateName { name: String, file: PathBuf, line: usize, first_file: PathBuf, first_line: usize },
+    DuplicateName {
+        kind: &'static str,
+        name: String,
+        file: PathBuf,
+        line: usize,
+        first_file: PathBuf,
+        first_line: usize,
+    },
 }
 
 /// Every mistake found in the control folder, in file and line order.

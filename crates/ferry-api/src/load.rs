@@ -1,4 +1,7 @@
 //! Loading the control folder: every YAML/JSON file, every document, every error.
+//!
+//! Argo CD Applications and Ferry's own Warehouses and Pipelines are read together, so that a
+//! Pipeline's references to Warehouses and Applications are checked (`references`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -8,12 +11,14 @@ use crate::application::{self, Application};
 use crate::decode::Decoder;
 use crate::error::{ConfigError, ConfigErrors};
 use crate::node::Node;
+use crate::pipeline::{self, Pipeline};
+use crate::warehouse::{self, Warehouse};
 use crate::yaml;
 
 /// The largest configuration file Ferry reads.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
-/// The apiVersion of Ferry's own kinds (Pipeline, Warehouse, Project, …), reserved for later.
+/// The apiVersion of Ferry's own kinds: Warehouse and Pipeline now; Project and others later.
 pub const FERRY_API_VERSION: &str = "ferry.dev/v1alpha1";
 
 /// A value read from configuration and where its document starts.
@@ -30,6 +35,10 @@ pub struct Loaded<T> {
 pub struct Config {
     /// The Applications, in file order and then document order.
     pub applications: Vec<Loaded<Application>>,
+    /// The Warehouses, in file order and then document order.
+    pub warehouses: Vec<Loaded<Warehouse>>,
+    /// The Pipelines, in file order and then document order.
+    pub pipelines: Vec<Loaded<Pipeline>>,
     /// Files holding an Argo CD `argocd-cm` ConfigMap (read for `resource.customizations`).
     pub argocd_cm: Vec<PathBuf>,
     /// The string `data` of those ConfigMaps, later files winning (e.g. `kustomize.buildOptions`).
@@ -44,6 +53,32 @@ impl Config {
     pub fn application(&self, name: &str) -> Option<&Loaded<Application>> {
         self.applications.iter().find(|a| a.value.metadata.name == name)
     }
+
+    /// The Warehouse named `name`.
+    pub fn warehouse(&self, name: &str) -> Option<&Loaded<Warehouse>> {
+        self.warehouses.iter().find(|w| w.value.metadata.name == name)
+    }
+
+    /// The Pipeline named `name`.
+    pub fn pipeline(&self, name: &str) -> Option<&Loaded<Pipeline>> {
+        self.pipelines.iter().find(|p| p.value.metadata.name == name)
+    }
+}
+
+/// The resources of one file, by kind.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Resources {
+    pub applications: Vec<Loaded<Application>>,
+    pub warehouses: Vec<Loaded<Warehouse>>,
+    pub pipelines: Vec<Loaded<Pipeline>>,
+}
+
+impl Resources {
+    fn extend(&mut self, other: Resources) {
+        self.applications.extend(other.applications);
+        self.warehouses.extend(other.warehouses);
+        self.pipelines.extend(other.pipelines);
+    }
 }
 
 /// Reads every `*.yaml`, `*.yml` and `*.json` file under `root` (recursively, in path order,
@@ -51,7 +86,7 @@ impl Config {
 pub fn load_dir(root: &Path) -> Result<Config, ConfigErrors> {
     let mut errors = Vec::new();
     let files = crate::walk::config_files(root, &mut errors);
-    let mut applications = Vec::new();
+    let mut resources = Resources::default();
     let mut argocd_cm = Vec::new();
     let mut settings = BTreeMap::new();
     for file in files {
@@ -61,13 +96,21 @@ pub fn load_dir(root: &Path) -> Result<Config, ConfigErrors> {
                     argocd_cm.push(file.clone());
                     settings.extend(data);
                 }
-                collect(parse_str(&text, &file), &mut applications, &mut errors)
+                match parse_resources(&text, &file) {
+                    Ok(found) => resources.extend(found),
+                    Err(found) => errors.extend(found.0),
+                }
             }
             Err(error) => errors.push(error),
         }
     }
-    check_unique_names(&applications, &mut errors);
-    if errors.is_empty() { Ok(Config { applications, argocd_cm, settings }) } else { Err(ConfigErrors(errors)) }
+    let Resources { applications, warehouses, pipelines } = resources;
+    let config = Config { applications, warehouses, pipelines, argocd_cm, settings };
+    check_unique_names(&config.applications, "Application", |a| &a.metadata.name, &mut errors);
+    check_unique_names(&config.warehouses, "Warehouse", |w| &w.metadata.name, &mut errors);
+    check_unique_names(&config.pipelines, "Pipeline", |p| &p.metadata.name, &mut errors);
+    crate::references::check(&config, &mut errors);
+    if errors.is_empty() { Ok(config) } else { Err(ConfigErrors(errors)) }
 }
 
 /// Whether a file's documents include the `argocd-cm` ConfigMap.
@@ -96,17 +139,6 @@ fn is_argocd_cm(doc: &Node) -> bool {
         && text(doc.get("metadata").and_then(|m| m.get("name"))).as_deref() == Some(ARGOCD_CM)
 }
 
-fn collect(
-    result: Result<Vec<Loaded<Application>>, ConfigErrors>,
-    applications: &mut Vec<Loaded<Application>>,
-    errors: &mut Vec<ConfigError>,
-) {
-    match result {
-        Ok(found) => applications.extend(found),
-        Err(found) => errors.extend(found.0),
-    }
-}
-
 fn read_file(file: &Path) -> Result<String, ConfigError> {
     let read_error = |source| ConfigError::Read { file: file.to_owned(), source };
     let size = fs::metadata(file).map_err(read_error)?.len();
@@ -116,61 +148,98 @@ fn read_file(file: &Path) -> Result<String, ConfigError> {
     fs::read_to_string(file).map_err(read_error)
 }
 
-/// Parses the documents of one file (`file` is only used in errors and in [`Loaded`]).
+/// Parses the documents of one file and returns its Applications; its Warehouses and
+/// Pipelines are checked too (see [`parse_resources`]). `file` is only used in errors and in
+/// [`Loaded`].
 pub fn parse_str(text: &str, file: &Path) -> Result<Vec<Loaded<Application>>, ConfigErrors> {
-    let documents = yaml::parse_documents(text, file).map_err(|e| ConfigErrors(vec![e]))?;
-    let mut d = Decoder::new(file);
-    let applications: Vec<_> = documents.iter().filter_map(|doc| decode_document(&mut d, doc)).collect();
-    let errors = d.into_errors();
-    if errors.is_empty() { Ok(applications) } else { Err(ConfigErrors(errors)) }
+    parse_resources(text, file).map(|r| r.applications)
 }
 
-/// Decodes one document by its apiVersion and kind.
-fn decode_document(d: &mut Decoder, doc: &Node) -> Option<Loaded<Application>> {
-    d.fields(doc, "")?;
-    let api_version = type_field(d, doc, "apiVersion")?;
-    let kind = type_field(d, doc, "kind")?;
-    let (file, line) = (d.file().to_owned(), doc.line);
-    if api_version == application::API_VERSION && kind == application::KIND {
-        return application::decode(d, doc).map(|value| Loaded { value, file, line });
+/// Parses the documents of one file into Applications, Warehouses and Pipelines. References
+/// between resources are only checked by [`load_dir`], which sees them all.
+pub fn parse_resources(text: &str, file: &Path) -> Result<Resources, ConfigErrors> {
+    let documents = yaml::parse_documents(text, file).map_err(|e| ConfigErrors(vec![e]))?;
+    let mut d = Decoder::new(file);
+    let mut resources = Resources::default();
+    for doc in &documents {
+        decode_document(&mut d, doc, &mut resources);
     }
-    if is_argocd_cm(doc) {
-        return None;
+    let errors = d.into_errors();
+    if errors.is_empty() { Ok(resources) } else { Err(ConfigErrors(errors)) }
+}
+
+/// Decodes one document by its apiVersion and kind into `resources`.
+fn decode_document(d: &mut Decoder, doc: &Node, resources: &mut Resources) {
+    if d.fields(doc, "").is_none() {
+        return;
     }
-    let error = if api_version == FERRY_API_VERSION {
-        ConfigError::UnsupportedKind { file, line, api_version, kind }
-    } else {
-        ConfigError::UnknownKind { file, line, api_version, kind }
+    let (Some(api_version), Some(kind)) = (type_field(d, doc, "apiVersion"), type_field(d, doc, "kind")) else {
+        return;
     };
-    d.push(error);
-    None
+    let (file, line) = (d.file().to_owned(), doc.line);
+    match (api_version.as_str(), kind.as_str()) {
+        (application::API_VERSION, application::KIND) => {
+            resources.applications.extend(application::decode(d, doc).map(|value| Loaded {
+                value,
+                file: file.clone(),
+                line,
+            }));
+        }
+        (FERRY_API_VERSION, warehouse::WAREHOUSE_KIND) => {
+            resources.warehouses.extend(warehouse::decode(d, doc).map(|value| Loaded {
+                value,
+                file: file.clone(),
+                line,
+            }));
+        }
+        (FERRY_API_VERSION, pipeline::PIPELINE_KIND) => {
+            resources.pipelines.extend(pipeline::decode(d, doc).map(|value| Loaded {
+                value,
+                file: file.clone(),
+                line,
+            }));
+        }
+        _ if is_argocd_cm(doc) => {}
+        (FERRY_API_VERSION, _) => d.push(ConfigError::UnsupportedKind { file, line, api_version, kind }),
+        _ => d.push(ConfigError::UnknownKind { file, line, api_version, kind }),
+    }
 }
 
 fn type_field(d: &mut Decoder, doc: &Node, key: &str) -> Option<String> {
     match doc.get(key) {
         None => {
-            d.missing(doc.line, key, "`apiVersion: argoproj.io/v1alpha1` and `kind: Application`");
+            d.missing(
+                doc.line,
+                key,
+                "`apiVersion` and `kind`, e.g. `argoproj.io/v1alpha1` `Application` or `ferry.dev/v1alpha1` `Pipeline`",
+            );
             None
         }
         Some(node) => d.string(node, key),
     }
 }
 
-/// Application names are how the CLI and API find them, so they are unique.
-fn check_unique_names(applications: &[Loaded<Application>], errors: &mut Vec<ConfigError>) {
-    let mut seen: HashMap<&str, &Loaded<Application>> = HashMap::new();
-    for app in applications {
-        let name = app.value.metadata.name.as_str();
+/// Names are how the CLI and API find resources, so they are unique per kind.
+fn check_unique_names<T>(
+    resources: &[Loaded<T>],
+    kind: &'static str,
+    name_of: impl Fn(&T) -> &String,
+    errors: &mut Vec<ConfigError>,
+) {
+    let mut seen: HashMap<&str, &Loaded<T>> = HashMap::new();
+    for resource in resources {
+        let name = name_of(&resource.value).as_str();
         if let Some(first) = seen.get(name) {
             errors.push(ConfigError::DuplicateName {
+                kind,
                 name: name.to_owned(),
-                file: app.file.clone(),
-                line: app.line,
+                file: resource.file.clone(),
+                line: resource.line,
                 first_file: first.file.clone(),
                 first_line: first.line,
             });
         } else {
-            seen.insert(name, app);
+            seen.insert(name, resource);
         }
     }
 }

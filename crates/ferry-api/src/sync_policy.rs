@@ -145,7 +145,7 @@ fn decode_retry(d: &mut Decoder, node: &Node, path: &str) -> Option<Retry> {
 fn decode_backoff(d: &mut Decoder, node: &Node, path: &str) -> Option<Backoff> {
     let mut f = d.fields(node, path)?;
     let defaults = Backoff::default();
-    let duration = duration_field(d, &mut f, "duration").unwrap_or(defaults.duration);
+    let duration = f.duration(d, "duration").unwrap_or(defaults.duration);
     let factor = match f.take("factor") {
         None => defaults.factor,
         Some(n) => match d.int(n, &f.path("factor")) {
@@ -157,21 +157,7 @@ fn decode_backoff(d: &mut Decoder, node: &Node, path: &str) -> Option<Backoff> {
             None => defaults.factor,
         },
     };
-    let max_duration = duration_field(d, &mut f, "maxDuration").unwrap_or(defaults.max_duration);
+    let max_duration = f.duration(d, "maxDuration").unwrap_or(defaults.max_duration);
     f.finish(d);
     Some(Backoff { duration, factor, max_duration })
-}
-
-/// A duration written as a string (`5s`) or, as Argo CD also accepts, a number of seconds.
-fn duration_field(d: &mut Decoder, f: &mut Fields<'_>, key: &'static str) -> Option<Duration> {
-    let node = f.take(key)?;
-    let parsed = match &node.kind {
-        NodeKind::String(text) => duration::parse(text),
-        NodeKind::Number(n) => n.as_u64().map(Duration::from_secs),
-        _ => None,
-    };
-    if parsed.is_none() {
-        d.invalid(node, &f.path(key), duration::EXPECTED);
-    }
-    parsed
 }

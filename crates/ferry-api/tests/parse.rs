@@ -417,14 +417,14 @@ fn an_alias_bomb_is_refused() {
 
 #[test]
 fn other_kinds_are_refused_by_name() {
-    let text = "apiVersion: ferry.dev/v1alpha1\nkind: Pipeline\nmetadata: {name: p}\n---\napiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata: {name: default}\n---\nkind: Application\n";
+    let text = "apiVersion: ferry.dev/v1alpha1\nkind: Project\nmetadata: {name: p}\n---\napiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata: {name: default}\n---\nkind: Application\n";
     let found: Vec<String> = errors(text).iter().map(ToString::to_string).collect();
     assert_eq!(
         found,
         [
-            "apps/guestbook.yaml:1: kind Pipeline (ferry.dev/v1alpha1) is not supported yet",
-            "apps/guestbook.yaml:5: unknown resource kind AppProject (argoproj.io/v1alpha1); expected an argoproj.io/v1alpha1 Application",
-            "apps/guestbook.yaml:9: missing field `apiVersion`: expected `apiVersion: argoproj.io/v1alpha1` and `kind: Application`",
+            "apps/guestbook.yaml:1: kind Project (ferry.dev/v1alpha1) is not supported yet",
+            "apps/guestbook.yaml:5: unknown resource kind AppProject (argoproj.io/v1alpha1); expected an argoproj.io/v1alpha1 Application or a ferry.dev/v1alpha1 Warehouse or Pipeline",
+            "apps/guestbook.yaml:9: missing field `apiVersion`: expected `apiVersion` and `kind`, e.g. `argoproj.io/v1alpha1` `Application` or `ferry.dev/v1alpha1` `Pipeline`",
         ]
     );
 }

@@ -4,8 +4,10 @@
 pub mod cluster_scoped;
 pub mod diff;
 pub mod field_set;
+pub mod freight;
 pub mod health;
 pub mod managed_fields;
+pub mod pipeline;
 pub mod plan;
 pub mod schema;
 pub mod strategic_merge;

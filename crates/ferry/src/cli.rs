@@ -68,6 +68,45 @@ pub enum Command {
         after_help = "Examples:\n  ferry check                                    # the working tree: render and run the gates\n  ferry check --base origin/main --markdown check.md --sarif check.sarif --junit check.xml\n  ferry --config apps check --base main --policies policy/ --strict\n  ferry check --base main --vuln-policy vuln-policy.yaml --vuln-report trivy-web.json\n\nThe control folder is the global --config (default: ferry/), inside the repository. Sources whose\nrepoURL is this repository (a path to it, one of its remotes, or --repo-url) are read from the\ncheckout at the base and at the head (the working tree, uncommitted files included); others\nfrom their remotes. Gates: secrets (always; --no-secrets), policy (--policies, else policies/\nwhen present), schema (always; --no-schema), vulnerabilities (--vuln-policy with reports).\nExit codes: 0 no blocking finding, 1 a blocking finding (or an Application that does not\nrender), 2 the check could not run."
     )]
     Check(CheckArgs),
+    /// Pipelines (in progress): validate Warehouses and Pipelines, draw the promotion graph.
+    #[command(subcommand)]
+    Pipeline(PipelineCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PipelineCommand {
+    /// Check the Warehouses and Pipelines of the control folder (and the Applications they name).
+    #[command(
+        after_help = "Examples:\n  ferry pipeline validate\n  ferry --config deploy/ferry pipeline validate\n\nEvery mistake is printed as FILE:LINE: field: what was expected.\nExit codes: 0 valid (a one-line summary is printed), 2 a mistake was found or the folder could not be read."
+    )]
+    Validate,
+    /// Draw a Pipeline: warehouses → stages with their gates, verification, soak, approvals,
+    /// windows and DR.
+    #[command(
+        after_help = "Examples:\n  ferry pipeline graph                      # an indented tree\n  ferry pipeline graph web -o mermaid > pipeline.mmd\n  ferry pipeline graph web -o dot | dot -Tsvg > pipeline.svg\n\nNAME may be left out when the control folder holds one Pipeline.\nExit codes: 0 drawn, 2 the configuration has mistakes or NAME is unknown."
+    )]
+    Graph(PipelineGraphArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PipelineGraphArgs {
+    /// The Pipeline to draw.
+    pub name: Option<String>,
+    /// The drawing format.
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: GraphOutput,
+}
+
+/// `ferry pipeline graph -o` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum GraphOutput {
+    /// An indented tree.
+    #[default]
+    Text,
+    /// A Mermaid `flowchart LR` (renders in GitHub and GitLab Markdown).
+    Mermaid,
+    /// A Graphviz `digraph`.
+    Dot,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ mod health;
 mod localkube;
 mod manifests;
 mod output;
+mod pipeline;
 mod policy;
 mod render;
 mod scan;
@@ -70,6 +71,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Policy(cmd) => policy::run(cmd, cli.verbose),
         Command::Schema(cmd) => schema::run(cmd, cli.verbose),
         Command::Check(args) => check::run(&globals, &args),
+        Command::Pipeline(cmd) => pipeline::run(&globals.config, cmd),
     }
 }
 

@@ -11,6 +11,7 @@ mod harness;
 mod kube_rs;
 mod kubectl;
 mod lifecycle;
+mod pipeline;
 mod policy;
 mod render;
 mod scan;
