@@ -59,13 +59,15 @@ pub struct PushOutcome {
     pub commit: CommitId,
     /// `false` when the commits were already on the remote branch and nothing was sent.
     pub pushed: bool,
-    /// Push attempts made (0 when nothing was sent).
+    /// Push attempts made, the last one included.
     pub attempts: u32,
 }
 
 /// How the remote answered one push.
 enum Answer {
     Accepted,
+    /// The remote branch is already at `HEAD`.
+    UpToDate,
     /// Someone else moved the branch first: fetch, rebase, retry.
     Behind,
     Refused(String),
@@ -85,6 +87,7 @@ impl WorkTree {
         for attempt in 1..=policy.max_attempts.max(1) {
             match self.push_once()? {
                 Answer::Accepted => return Ok(PushOutcome { commit: head, pushed: true, attempts: attempt }),
+                Answer::UpToDate => return Ok(PushOutcome { commit: head, pushed: false, attempts: attempt }),
                 Answer::Refused(reason) => {
                     return Err(SourceError::PushRejected {
                         url: self.remote.redacted.clone(),
@@ -125,7 +128,8 @@ impl WorkTree {
         // `--porcelain` prints one line per ref: flag, TAB, from:to, TAB, summary (reason).
         let line = out.stdout.lines().find(|l| l.contains(&format!(":refs/heads/{}", self.branch)));
         match line.and_then(|l| l.chars().next()) {
-            Some(' ' | '*' | '+' | '=') if out.success() => Ok(Answer::Accepted),
+            Some('=') if out.success() => Ok(Answer::UpToDate),
+            Some(' ' | '*' | '+') if out.success() => Ok(Answer::Accepted),
             Some('!') if line.is_some_and(|l| l.contains("(fetch first)") || l.contains("(non-fast-forward)")) => {
                 Ok(Answer::Behind)
             }
