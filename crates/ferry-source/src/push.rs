@@ -130,9 +130,7 @@ impl WorkTree {
         match line.and_then(|l| l.chars().next()) {
             Some('=') if out.success() => Ok(Answer::UpToDate),
             Some(' ' | '*' | '+') if out.success() => Ok(Answer::Accepted),
-            Some('!') if line.is_some_and(|l| l.contains("(fetch first)") || l.contains("(non-fast-forward)")) => {
-                Ok(Answer::Behind)
-            }
+            Some('!') if line.is_some_and(lost_race) => Ok(Answer::Behind),
             Some('!') => Ok(Answer::Refused(self.refusal(line.unwrap_or(""), &out.stderr))),
             _ if out.success() => Ok(Answer::Accepted),
             _ => Err(self.network_error(&out)),
@@ -193,6 +191,13 @@ impl WorkTree {
         let out = self.run(&["merge-base", "--is-ancestor", "HEAD", &self.tracking_ref()], &[])?;
         Ok(out.success())
     }
+}
+
+/// Whether a rejected ref's status line says another writer moved the branch first: the
+/// remote saw our push as behind, or the branch moved between its check and its update
+/// ("failed to update ref" when two pushes reach the remote together).
+fn lost_race(line: &str) -> bool {
+    ["(fetch first)", "(non-fast-forward)", "(failed to update ref)", "(stale info)"].iter().any(|s| line.contains(s))
 }
 
 /// `wait` plus up to half of it again, so racing writers in other processes spread out.

@@ -85,7 +85,8 @@ impl ImageUpdate {
             return check_digest(&format!("images[{index}].digest"), digest).map(Version::Digest);
         }
         let field = format!("images[{index}].tag");
-        let freight = ctx.revisions.get(&self.image).or_else(|| self.new_name.as_ref().and_then(|n| ctx.revisions.get(n)));
+        let freight =
+            ctx.revisions.get(&self.image).or_else(|| self.new_name.as_ref().and_then(|n| ctx.revisions.get(n)));
         let tag = freight.cloned().ok_or_else(|| format!("the freight has no version for image {:?}", self.image));
         let value = Vars::from_context(ctx).with("tag", tag).expand(&field, self.tag.as_deref().unwrap_or("{tag}"))?;
         if value.starts_with("sha256:") {
@@ -117,7 +118,10 @@ fn find_entry(images: &yaml_edit::Sequence, image: &str, shown: &str) -> Result<
     Err(StepError::File {
         file: shown.to_owned(),
         field: "images".to_owned(),
-        message: format!("no entry with name {image:?} (entries: {})", if names.is_empty() { "none".to_owned() } else { names.join(", ") }),
+        message: format!(
+            "no entry with name {image:?} (entries: {})",
+            if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+        ),
     })
 }
 
@@ -131,7 +135,8 @@ fn apply(entry: &Mapping, update: &ImageUpdate, version: &Version) -> Vec<String
         }
         match value {
             Some(value) => {
-                let quoted = entry.get(field).and_then(|v| v.as_scalar().map(|s| s.value())).is_some_and(|t| t.starts_with('"'));
+                let quoted =
+                    entry.get(field).and_then(|v| v.as_scalar().map(|s| s.value())).is_some_and(|t| t.starts_with('"'));
                 entry.set(field, if quoted { ScalarValue::double_quoted(value) } else { ScalarValue::string(value) });
             }
             None => {

@@ -50,11 +50,8 @@ impl Vars {
 
     /// Expands `template`; `field` names where it came from, for errors.
     pub fn expand(&self, field: &str, template: &str) -> Result<String, StepError> {
-        let fail = |message: String| StepError::Template {
-            field: field.to_owned(),
-            template: template.to_owned(),
-            message,
-        };
+        let fail =
+            |message: String| StepError::Template { field: field.to_owned(), template: template.to_owned(), message };
         let mut out = String::with_capacity(template.len());
         let mut rest = template;
         while let Some(at) = rest.find(['{', '}']) {
@@ -142,7 +139,10 @@ mod tests {
         let sha = "0123456789abcdef0123456789abcdef01234567";
         let vars = Vars::from_context(&ctx(&[("https://git/app", sha), ("nginx", "1.27")]));
         assert_eq!(vars.expand("tag", "{env}-{short-sha}-{timestamp}").unwrap(), "dev-0123456-20231114221320");
-        assert_eq!(vars.expand("m", "{alias} {date} {unix} {rev:nginx} {{x}}").unwrap(), "brave-otter 20231114 1700000000 1.27 {x}");
+        assert_eq!(
+            vars.expand("m", "{alias} {date} {unix} {rev:nginx} {{x}}").unwrap(),
+            "brave-otter 20231114 1700000000 1.27 {x}"
+        );
     }
 
     #[test]

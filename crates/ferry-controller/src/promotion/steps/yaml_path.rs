@@ -33,7 +33,8 @@ pub fn parse(path: &str) -> Result<Vec<Segment>, String> {
             }
             Some('[') => {}
             _ => {
-                let key: String = std::iter::from_fn(|| chars.next_if(|c| !matches!(c, '.' | '['))).collect();
+                let key: String =
+                    std::iter::from_fn(|| chars.next_if(|c| !matches!(c, '.' | '[' | '"' | '\''))).collect();
                 if key.is_empty() {
                     return Err(format!("{path:?} has an empty key"));
                 }

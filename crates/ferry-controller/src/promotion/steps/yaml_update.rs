@@ -59,11 +59,12 @@ impl YamlUpdate {
                 message,
             };
             let path = yaml_path::parse(&update.key).map_err(bad_key)?;
-            let change = yaml_path::set(&edited.doc, &path, &value, self.create).map_err(|message| StepError::File {
-                file: shown.clone(),
-                field: update.key.clone(),
-                message: if self.create { message } else { format!("{message} (set `create: true` to add it)") },
-            })?;
+            let change =
+                yaml_path::set(&edited.doc, &path, &value, self.create).map_err(|message| StepError::File {
+                    file: shown.clone(),
+                    field: update.key.clone(),
+                    message: if self.create { message } else { format!("{message} (set `create: true` to add it)") },
+                })?;
             match change {
                 Change::Unchanged => {}
                 Change::Replaced { old } => changes.push(format!("{}: {old} -> {}", update.key, value.shown())),
