@@ -47,10 +47,10 @@ impl GitPush {
         let dir = ctx.resolve("path", &self.path)?;
         let tree = WorkTree::open(&dir).map_err(StepError::git(STEP))?;
         let branch = tree.branch().to_owned();
-        if tree.is_pushed().map_err(StepError::git(STEP))? {
-            if let Some(commit) = tree.head().map_err(StepError::git(STEP))? {
-                return Ok(StepOutcome::AlreadyPushed { branch, commit });
-            }
+        if tree.is_pushed().map_err(StepError::git(STEP))?
+            && let Some(commit) = tree.head().map_err(StepError::git(STEP))?
+        {
+            return Ok(StepOutcome::AlreadyPushed { branch, commit });
         }
         let policy = RetryPolicy { max_attempts: self.max_attempts, ..RetryPolicy::default() };
         let outcome = tree.push(locks, policy).map_err(StepError::git(STEP))?;
