@@ -254,6 +254,8 @@ fn race(remote: &Remote, url: &str, locks: [PushLocks; 2]) {
         })
         .collect();
     let outcomes: Vec<StepOutcome> = handles.into_iter().map(|h| h.join().unwrap().unwrap()).collect();
+    let retried = outcomes.iter().any(|o| matches!(o, StepOutcome::Pushed { attempts, .. } if *attempts >= 2));
+    assert!(retried, "the writer that came second rebased and pushed again: {outcomes:?}");
     let tip = remote.remote_git(&["rev-parse", "main"]);
     assert!(outcomes.iter().any(|o| o.pushed_commit().map(|c| c.to_hex()) == Some(tip.clone())), "{outcomes:?}");
     let log = remote.remote_git(&["log", "--format=%s", "main"]);
