@@ -64,6 +64,25 @@ pub enum SourceError {
     #[error("a file name under {path:?} is not valid UTF-8")]
     NonUtf8Path { path: String },
 
+    /// A `git` command on a work tree failed for a local reason (disk, a broken checkout).
+    #[error("git {command} in {dir}: {reason}")]
+    Git { dir: String, command: String, reason: String },
+
+    /// The remote refused a push for a reason other than a race (a hook, a protected branch,
+    /// missing permission); `reason` carries the remote's own message.
+    #[error("pushing to branch {branch:?} of {url} was rejected: {reason}")]
+    PushRejected { url: String, branch: String, reason: String },
+
+    /// Every attempt lost the race against other writers to the branch.
+    #[error("pushing to branch {branch:?} of {url} lost to concurrent pushes {attempts} times; giving up")]
+    PushContended { url: String, branch: String, attempts: u32 },
+
+    /// Replaying the local commits on the remote's newer ones conflicted.
+    #[error(
+        "rebasing onto branch {branch:?} of {url} conflicts in {files}; the concurrent change must be resolved by hand"
+    )]
+    RebaseConflict { url: String, branch: String, files: String },
+
     /// The local cache could not be created, opened or read.
     #[error("git cache for {url}: {reason}")]
     Cache { url: String, reason: String },
@@ -73,7 +92,10 @@ impl SourceError {
     /// Whether trying the same operation again later may succeed without anyone changing
     /// anything: network trouble and timeouts are; a wrong revision or a bad path are not.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Self::Unreachable { .. } | Self::Timeout { .. } | Self::Fetch { .. })
+        matches!(
+            self,
+            Self::Unreachable { .. } | Self::Timeout { .. } | Self::Fetch { .. } | Self::PushContended { .. }
+        )
     }
 }
 

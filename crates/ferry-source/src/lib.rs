@@ -5,6 +5,9 @@
 //! Everything here blocks: async callers wrap calls in `tokio::task::spawn_blocking`.
 //! Polling is the caller's concern: [`GitCache::fetch`] reports which refs moved.
 //!
+//! Writing (a promotion's clone, commit and push) goes through [`WorkTree`], which drives
+//! the `git` program and pushes with one writer per branch and rebase-and-retry ([`PushLocks`]).
+//!
 //! ```no_run
 //! use ferry_source::GitCache;
 //! ferry_source::install_crypto_provider();
@@ -25,11 +28,14 @@ mod crypto;
 mod error;
 mod fetch;
 mod local;
+mod program;
+mod push;
 mod refs;
 mod remote_url;
 mod resolve;
 mod tree;
 mod tree_path;
+mod worktree;
 
 pub use cache::{DEFAULT_FETCH_TIMEOUT, GitCache, Limits};
 pub use commit_id::{CommitId, ParseCommitIdError};
@@ -38,5 +44,7 @@ pub use crypto::install_crypto_provider;
 pub use error::SourceError;
 pub use fetch::FetchOutcome;
 pub use local::LocalRepo;
+pub use push::{PushLocks, PushOutcome, RetryPolicy};
 pub use remote_url::redact as redact_url;
 pub use tree::{SourceFile, SourceTree};
+pub use worktree::{MissingBranch, Signature, WorkTree};

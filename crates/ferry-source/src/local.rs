@@ -8,9 +8,9 @@
 //! touched.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::cache::Limits;
+use crate::program::run_git;
 use crate::remote_url::RemoteUrl;
 use crate::tree::read_tree_in;
 use crate::{CommitId, SourceError, SourceTree};
@@ -121,17 +121,11 @@ fn snapshot_identity() -> Vec<(&'static str, &'static std::ffi::OsStr)> {
 
 /// Runs the `git` program in `dir`; its stdout, or an error with its stderr.
 fn git(dir: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Result<String, SourceError> {
-    let mut command = Command::new("git");
-    command.arg("-C").arg(dir).args(args);
-    for (key, value) in env {
-        command.env(key, value);
+    let out = run_git(dir, args, env).map_err(|e| local_error(dir, &format!("cannot run git: {e}")))?;
+    if !out.success() {
+        return Err(local_error(dir, &format!("git {}: {}", args.first().copied().unwrap_or(""), out.stderr)));
     }
-    let out = command.output().map_err(|e| local_error(dir, &format!("cannot run git: {e}")))?;
-    if !out.status.success() {
-        let reason = String::from_utf8_lossy(&out.stderr).trim().to_owned();
-        return Err(local_error(dir, &format!("git {}: {reason}", args.first().copied().unwrap_or(""))));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    Ok(out.stdout)
 }
 
 fn local_error(dir: &Path, error: &dyn std::fmt::Display) -> SourceError {

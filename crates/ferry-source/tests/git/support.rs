@@ -152,9 +152,15 @@ impl Drop for Server {
 
 /// `git daemon` exporting every repository under `base` on 127.0.0.1.
 pub fn git_daemon(home: &Path, base: &Path) -> Server {
+    git_daemon_with(home, base, &[])
+}
+
+/// `git daemon` as [`git_daemon`], with `extra` arguments (`--enable=receive-pack` to accept pushes).
+pub fn git_daemon_with(home: &Path, base: &Path, extra: &[&str]) -> Server {
     let port = closed_port();
     let mut child = Command::new("git")
         .args(["daemon", "--export-all", "--reuseaddr", "--informative-errors", "--listen=127.0.0.1"])
+        .args(extra)
         .arg(format!("--base-path={}", base.display()))
         .arg(format!("--port={port}"))
         .arg(base)

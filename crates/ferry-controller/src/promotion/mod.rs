@@ -1,0 +1,4 @@
+//! Promotion: moving a Freight into a Stage (DESIGN.md §1). [`steps`] holds the steps that
+//! write the Freight's versions into Git.
+
+pub mod steps;
