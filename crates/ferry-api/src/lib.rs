@@ -52,6 +52,7 @@ pub use application::{
 };
 pub use approvals::{Approvals, Approvers};
 pub use chart_subscription::ChartSubscription;
+pub use cron::CronSchedule;
 pub use destination::Destination;
 pub use error::{ConfigError, ConfigErrors};
 pub use git_subscription::{CommitSelectionStrategy, GitSubscription};
