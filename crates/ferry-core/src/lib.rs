@@ -9,6 +9,7 @@ pub mod health;
 pub mod managed_fields;
 pub mod pipeline;
 pub mod plan;
+pub mod promotion;
 pub mod schema;
 pub mod strategic_merge;
 pub mod tracking;
