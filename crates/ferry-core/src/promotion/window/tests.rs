@@ -143,8 +143,13 @@ fn deny_beats_allow_and_until_needs_both() {
     let monday_morning = weekly(Deny, &[Mon], "00:00", "12:00", "UTC");
     let table: &[(&str, &[Window], &str, Expected)] = &[
         ("no windows", &[], "2026-03-27T23:00:00Z", OPEN),
-        ("an inactive deny", &[friday_night.clone()], "2026-03-27T21:00:00Z", OPEN),
-        ("deny beats allow", &[always, friday_night], "2026-03-27T23:00:00Z", Some(Some("2026-03-28T00:00:00Z"))),
+        ("an inactive deny", std::slice::from_ref(&friday_night), "2026-03-27T21:00:00Z", OPEN),
+        (
+            "deny beats allow",
+            &[always, friday_night.clone()],
+            "2026-03-27T23:00:00Z",
+            Some(Some("2026-03-28T00:00:00Z")),
+        ),
         (
             "allow opens, deny holds",
             &[office, monday_morning],
