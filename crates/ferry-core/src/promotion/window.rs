@@ -24,7 +24,9 @@ pub const HORIZON_SECONDS: i64 = 14 * 24 * 3600;
 /// Whether a promotion may start now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WindowVerdict {
+    /// No deny window is active, and an allow window is (or none is declared).
     Open,
+    /// A deny window is active, or allow windows are declared and none is.
     Closed {
         /// Which window closes the Stage and until when, for people: ``deny window `0 22 * * fri`
         /// for 60h (Europe/Berlin) is active until 2026-12-07T08:00+01:00``.
