@@ -31,7 +31,10 @@ macro_rules! wire_enum {
     };
 }
 
-wire_enum!(Trigger { Automated => "automated", Manual => "manual", SelfHeal => "self-heal", Rollback => "rollback", Resumed => "resumed" });
+wire_enum!(Trigger { Automated => "automated", Manual => "manual", SelfHeal => "self-heal", Rollback => "rollback", Resumed => "resumed", Promotion => "promotion" });
+wire_enum!(Decision { Approved => "approved", Rejected => "rejected" });
+wire_enum!(PromotionKind { Promote => "promote", Rollback => "rollback" });
+wire_enum!(PromotionPhase { Running => "Running", Verifying => "Verifying", Succeeded => "Succeeded", Failed => "Failed", Errored => "Errored" });
 wire_enum!(Phase { Running => "Running", Succeeded => "Succeeded", Failed => "Failed", Error => "Error", Interrupted => "Interrupted" });
 
 /// A sync about to start.
