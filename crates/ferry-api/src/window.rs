@@ -125,11 +125,10 @@ fn weekly_schedule(d: &mut Decoder, f: &mut Fields<'_>) -> Option<Schedule> {
     let start = time_field(d, f, "start");
     let end = time_field(d, f, "end");
     if let (Some(start), Some(end)) = (start, end)
-        && end <= start
+        && end == start
     {
         let line = f.peek("end").map_or(f.line(), |n| n.line);
-        let expected =
-            "a time after `start` (a window across midnight is two windows, e.g. 22:00–24:00 and 00:00–06:00)";
+        let expected = "a time other than `start` (an `end` before `start` runs past midnight into the next day)";
         d.invalid_at(line, &f.path("end"), expected, format!("{:?}", format_time(end)));
     }
     if f.peek("duration").is_some() {

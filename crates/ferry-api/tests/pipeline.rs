@@ -166,14 +166,21 @@ fn more_approvals_than_named_users_are_refused() {
 }
 
 #[test]
-fn windows_ending_before_they_start_are_refused() {
+fn empty_windows_and_bad_cron_schedules_are_refused() {
     let text = pipeline(
-        "    - name: prod\n      applications: [a]\n      accepts: {warehouse: web}\n      windows:\n        - kind: deny\n          days: [Fri]\n          start: \"18:00\"\n          end: \"08:00\"\n",
+        "    - name: prod\n      applications: [a]\n      accepts: {warehouse: web}\n      windows:\n        - kind: deny\n          days: [Fri]\n          start: \"18:00\"\n          end: \"18:00\"\n",
     );
     assert_eq!(
         only_error(&text),
-        "ferry/pipeline.yaml:14: invalid `spec.stages[0].windows[0].end`: expected a time after `start` (a window across midnight is two windows, e.g. 22:00–24:00 and 00:00–06:00), found \"08:00\""
+        "ferry/pipeline.yaml:14: invalid `spec.stages[0].windows[0].end`: expected a time other than `start` (an `end` before `start` runs past midnight into the next day), found \"18:00\""
     );
+    let overnight = pipeline(
+        "    - name: prod\n      applications: [a]\n      accepts: {warehouse: web}\n      windows:\n        - kind: deny\n          days: [Fri]\n          start: \"18:00\"\n          end: \"08:00\"\n",
+    );
+    let parsed =
+        parse_resources(&overnight, Path::new("ferry/pipeline.yaml")).expect("a window past midnight is one window");
+    let stage = &parsed.pipelines[0].value.spec.stages[0];
+    assert!(matches!(&stage.windows[0].schedule, Schedule::Weekly { start, end, .. } if end < start));
     let cron = pipeline(
         "    - name: prod\n      applications: [a]\n      accepts: {warehouse: web}\n      windows: [{kind: deny, cron: \"0 25 * * *\", duration: 1h}]\n",
     );

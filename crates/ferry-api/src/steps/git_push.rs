@@ -1,5 +1,5 @@
-//! `git-push`: push the commit, rebasing and retrying when the remote moved (two Stages
-//! promoting into one repository both land).
+//! `git-push`: push the commit to the checked-out branch, rebasing and retrying when the
+//! remote moved (two Stages promoting into one repository both land).
 
 use serde::Serialize;
 
@@ -15,16 +15,17 @@ pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
 pub struct GitPush {
     /// The working tree (`repo` when absent).
     pub path: String,
-    /// The branch pushed to; the checked-out branch when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_branch: Option<String>,
     /// Attempts (rebase and retry on a non-fast-forward), 1 to 20.
     pub max_attempts: u32,
 }
 
 pub(crate) fn decode(d: &mut Decoder, f: &mut Fields<'_>) -> Option<StepAction> {
     let path = super::path_or(d, f, "path", super::DEFAULT_CHECKOUT);
-    let target_branch = f.string(d, "targetBranch");
+    f.unsupported(
+        d,
+        "targetBranch",
+        "pushing to another branch than the one checked out is not available yet; check that branch out with git-clone's `branch`",
+    );
     let attempts_node = f.peek("maxAttempts");
     let max_attempts = match f.int(d, "maxAttempts") {
         None => DEFAULT_MAX_ATTEMPTS,
@@ -34,5 +35,5 @@ pub(crate) fn decode(d: &mut Decoder, f: &mut Fields<'_>) -> Option<StepAction> 
             return None;
         }
     };
-    Some(StepAction::GitPush(GitPush { path: path?, target_branch, max_attempts }))
+    Some(StepAction::GitPush(GitPush { path: path?, max_attempts }))
 }

@@ -17,6 +17,12 @@ pub struct Render {
 }
 
 pub(crate) fn decode(d: &mut Decoder, f: &mut Fields<'_>) -> Option<StepAction> {
+    d.unsupported(
+        f.line(),
+        &f.path("uses"),
+        "the `render` step (rendered manifests committed to a stage branch) is not available yet; \
+         let the Stage's Applications render their source",
+    );
     let path = super::required_path(d, f, "path", "the source directory to render, in the working tree");
     let out_path = super::required_path(d, f, "outPath", "the folder the rendered YAML is written to");
     Some(StepAction::Render(Render { path: path?, out_path: out_path? }))

@@ -1,9 +1,9 @@
 //! A Revision inside Freight and its canonical text, the input of the Freight's identity.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A resolved, immutable version of one source.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Revision {
     /// A Git commit.
@@ -17,7 +17,7 @@ pub enum Revision {
         #[serde(rename = "repoURL")]
         repo_url: String,
         digest: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         tag: Option<String>,
     },
     /// A Helm chart version.
