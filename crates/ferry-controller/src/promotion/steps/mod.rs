@@ -29,7 +29,7 @@ mod yaml_update;
 pub use context::StepContext;
 pub use error::StepError;
 pub use git_clone::{GitClone, StageBranch};
-pub use git_commit::{DEFAULT_MESSAGE, GitCommit};
+pub use git_commit::{Author, DEFAULT_MESSAGE, GitCommit};
 pub use git_push::GitPush;
 pub use kustomize_set_image::{ImageUpdate, KustomizeSetImage};
 pub use outcome::{CheckedOut, StepOutcome};

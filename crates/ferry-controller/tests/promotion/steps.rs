@@ -2,20 +2,16 @@
 //! 127.0.0.1 by `git daemon` (pushes enabled) and by `git http-backend`; `kubectl kustomize`
 //! checks the edited kustomization renders the new image.
 
-#[allow(dead_code)]
-#[path = "../../ferry-source/tests/git/support.rs"]
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, UNIX_EPOCH};
 
+use crate::support::{self, git};
 use ferry_controller::promotion::steps::{Step, StepContext, StepError, StepOutcome};
 use ferry_source::PushLocks;
 use serde_json::json;
-use support::git;
 use tempfile::TempDir;
 
 const SHA: &str = "0123456789abcdef0123456789abcdef01234567";

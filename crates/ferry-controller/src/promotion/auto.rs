@@ -1,0 +1,55 @@
+//! The engine's own decisions: resume the promotions a stop interrupted, and promote by
+//! itself into every Stage that asks for it (`autoPromote`), upstream Stages first.
+
+use ferry_core::promotion::{self, FreightView, Next};
+use ferry_store::{PromotionKind, PromotionRecord};
+
+use super::promoter::{Promoter, StageRef, now};
+use super::{PromotionError, facts};
+
+/// How many Freight per Warehouse the decisions consider.
+const CANDIDATES: i64 = 50;
+
+impl Promoter {
+    /// Resumes every promotion left Running or Verifying (after a crash or `kill -9`).
+    pub async fn resume(&self) -> Result<Vec<PromotionRecord>, PromotionError> {
+        let mut out = Vec::new();
+        for p in self.engine.store.unfinished_promotions().await? {
+            self.say(&format!("resuming promotion #{} of {} into {}", p.id, &p.freight_id[..12], p.stage));
+            out.push(self.execute(p.id).await?);
+        }
+        Ok(out)
+    }
+
+    /// One pass over every Stage: runs the promotions due now; returns them, with what each
+    /// waiting Stage waits for.
+    pub async fn tick(&self) -> Result<Vec<(String, Next)>, PromotionError> {
+        let mut out = Vec::new();
+        for s in self.stages() {
+            let next = self.next_for(s).await?;
+            if let Next::Promote { freight, reason } = &next {
+                let id = self.begin(s, freight, PromotionKind::Promote, "ferry", reason).await?;
+                let rec = self.execute(id).await?;
+                self.say(&format!("{}: {}", s.subject(), rec.phase.as_str()));
+            }
+            out.push((s.subject(), next));
+        }
+        Ok(out)
+    }
+
+    /// What `s` does next.
+    pub async fn next_for(&self, s: StageRef<'_>) -> Result<Next, PromotionError> {
+        let store = &self.engine.store;
+        let (state, _) = facts::pipeline_state(store, &s.pipeline.metadata.name).await?;
+        let records = store.freight_list(None, CANDIDATES).await?;
+        let views: Vec<FreightView> = records.iter().map(facts::view).collect();
+        let mut verdicts = std::collections::HashMap::new();
+        for f in &records {
+            verdicts.insert(f.id.clone(), self.approval_verdict(s, f).await?);
+        }
+        let approvals =
+            |f: &FreightView| verdicts.get(&f.id).cloned().unwrap_or(promotion::ApprovalVerdict::NotRequired);
+        let windows = super::window::verdict(&s.stage.windows, now());
+        Ok(promotion::next_auto(s.stage, &views, &state, now(), &approvals, &windows))
+    }
+}

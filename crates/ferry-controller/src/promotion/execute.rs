@@ -1,0 +1,197 @@
+//! Running a recorded promotion to its end: the Git steps in a private work directory, then
+//! the Stage's Applications synced to the pushed commit and awaited until Synced and Healthy,
+//! then verification; a verification failure rolls the Stage back to its last verified
+//! Freight (by a new promotion of kind `rollback`, i.e. another Git commit).
+//!
+//! Crash safety: the promotion row is written before the first step and after each one. A
+//! resumed promotion runs its steps again from a fresh work directory: steps are idempotent
+//! and the commit carries the promotion's own time, so it is the very same commit, and
+//! `git-push` finds it already pushed — no commit is pushed twice.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use ferry_core::freight::Revision;
+use ferry_store::{FreightRecord, PromotionEnd, PromotionKind, PromotionPhase, PromotionRecord};
+use serde_json::json;
+
+use super::promoter::{Promoter, StageRef, now};
+use super::step_config::{self, AppStep, Planned};
+use super::steps::{StepContext, StepOutcome};
+use super::{PromotionError, facts};
+
+/// How long the implicit wait for Synced + Healthy after a push lasts.
+pub const DEFAULT_HEALTH_TIMEOUT: Duration = Duration::from_secs(300);
+
+impl Promoter {
+    /// Runs (or resumes) promotion `id` to its end and returns its final record.
+    pub async fn execute(&self, id: i64) -> Result<PromotionRecord, PromotionError> {
+        let rec = self.record(id).await?;
+        let s = self.stage(Some(&rec.pipeline), &rec.stage)?;
+        let freight = self
+            .engine
+            .store
+            .freight(&rec.freight_id)
+            .await?
+            .ok_or_else(|| PromotionError::UnknownFreight { name: rec.freight_id.clone() })?;
+        self.say(&format!("promoting {} to {} (#{id})", freight.alias, rec.stage));
+        if !rec.deployed {
+            if let Err(e) = self.deploy(&rec, s, &freight).await {
+                let deployed = self.record(id).await?.deployed;
+                let phase = if deployed { PromotionPhase::Failed } else { PromotionPhase::Errored };
+                return self.end(s, &rec, phase, &e.to_string(), None, deployed).await;
+            }
+        }
+        self.say("verifying");
+        let report = self.verify(s).await;
+        let value = serde_json::to_value(&report).unwrap_or_default();
+        if report.passed() {
+            return self.end(s, &rec, PromotionPhase::Succeeded, "verified", Some(&value), true).await;
+        }
+        self.end(
+            s,
+            &rec,
+            PromotionPhase::Failed,
+            &format!("verification failed: {}", report.summary()),
+            Some(&value),
+            true,
+        )
+        .await
+    }
+
+    async fn record(&self, id: i64) -> Result<PromotionRecord, PromotionError> {
+        self.engine.store.promotion(id).await?.ok_or_else(|| PromotionError::Refused(format!("no promotion #{id}")))
+    }
+
+    /// Ends a promotion; a failure after deployment rolls back when the Stage asks for it.
+    async fn end(
+        &self,
+        s: StageRef<'_>,
+        rec: &PromotionRecord,
+        phase: PromotionPhase,
+        message: &str,
+        verification: Option<&serde_json::Value>,
+        deployed: bool,
+    ) -> Result<PromotionRecord, PromotionError> {
+        self.say(&format!("{}: {message}", phase.as_str()));
+        let end = PromotionEnd { phase, message, verification, at: now() };
+        self.engine.store.finish_promotion(rec.id, &end, &s.subject()).await?;
+        let rollback = phase == PromotionPhase::Failed
+            && deployed
+            && rec.kind == PromotionKind::Promote
+            && s.stage.rollback.on_verification_failure;
+        if rollback {
+            self.roll_back_after_failure(s, rec).await?;
+        }
+        self.record(rec.id).await
+    }
+
+    async fn roll_back_after_failure(&self, s: StageRef<'_>, failed: &PromotionRecord) -> Result<(), PromotionError> {
+        let (state, _) = facts::pipeline_state(&self.engine.store, &failed.pipeline).await?;
+        let Some(target) = state.rollback_target(&failed.stage, &failed.freight_id) else {
+            self.say(&format!("no verified freight to roll {} back to", failed.stage));
+            return Ok(());
+        };
+        let reason = format!("verification of promotion #{} failed", failed.id);
+        let id = self.begin(s, &target, PromotionKind::Rollback, "ferry", &reason).await?;
+        self.say(&format!("rolling {} back (#{id})", failed.stage));
+        Box::pin(self.execute(id)).await.map(|_| ())
+    }
+
+    /// Steps, then sync and health: after this the Stage runs the Freight.
+    async fn deploy(
+        &self,
+        rec: &PromotionRecord,
+        s: StageRef<'_>,
+        freight: &FreightRecord,
+    ) -> Result<(), PromotionError> {
+        let revisions = facts::revisions(freight)?;
+        let planned: Vec<Planned> = s
+            .stage
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(index, step)| {
+                step_config::plan(step, &revisions).map_err(|source| PromotionError::Step {
+                    step: Planned::label(step),
+                    index,
+                    source,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let ctx = self.step_context(rec, s, freight, &revisions)?;
+        let mut done: Vec<serde_json::Value> = Vec::new();
+        let mut pushed = None;
+        let mut synced = false;
+        let total = planned.len();
+        for (index, (step, this)) in s.stage.steps.iter().zip(&planned).enumerate() {
+            let label = Planned::label(step);
+            self.say(&format!("step {}/{total}: {label}", index + 1));
+            let what = match this {
+                Planned::Git(git) => {
+                    let outcome = run_git_step(git.clone(), ctx.clone())
+                        .await
+                        .map_err(|source| PromotionError::Step { step: label.clone(), index, source })?;
+                    if let Some(commit) = outcome.pushed_commit() {
+                        pushed = Some(commit.to_string());
+                        self.engine.store.mark_deployed(rec.id).await?;
+                    }
+                    outcome.to_string()
+                }
+                Planned::App(app_step) => {
+                    synced = true;
+                    self.app_step(s, app_step, &revisions, pushed.is_some()).await?
+                }
+            };
+            self.say(&format!("  {what}"));
+            done.push(json!({"step": label, "result": what}));
+            self.engine.store.record_step(rec.id, index as i64 + 1, &json!(done), pushed.as_deref()).await?;
+        }
+        if !synced {
+            let apps = Vec::new();
+            self.app_step(s, &AppStep::Sync(apps.clone()), &revisions, pushed.is_some()).await?;
+            self.app_step(s, &AppStep::WaitHealthy(apps, DEFAULT_HEALTH_TIMEOUT), &revisions, true).await?;
+        }
+        self.engine.store.mark_deployed(rec.id).await?;
+        Ok(())
+    }
+
+    fn step_context(
+        &self,
+        rec: &PromotionRecord,
+        s: StageRef<'_>,
+        freight: &FreightRecord,
+        revisions: &[Revision],
+    ) -> Result<StepContext, PromotionError> {
+        let work_dir = self.engine.options.state_dir.join("promotions").join(rec.id.to_string());
+        // A resumed promotion starts from a clean work directory (see the module comment).
+        let _ = std::fs::remove_dir_all(&work_dir);
+        std::fs::create_dir_all(&work_dir).map_err(|e| {
+            PromotionError::Refused(format!("cannot create work directory {}: {e}", work_dir.display()))
+        })?;
+        Ok(StepContext {
+            work_dir,
+            stage: s.stage.name.clone(),
+            freight_alias: freight.alias.clone(),
+            revisions: step_config::versions(revisions),
+            now: UNIX_EPOCH + Duration::from_secs(u64::try_from(rec.created_at).unwrap_or(0)),
+        })
+    }
+
+    pub(crate) fn say(&self, line: &str) {
+        tracing::info!(target: "ferry::promotion", "{line}");
+        if let Some(progress) = &self.progress {
+            progress(line);
+        }
+    }
+}
+
+/// Git steps block (the `git` program, files).
+async fn run_git_step(step: super::steps::Step, ctx: StepContext) -> Result<StepOutcome, super::steps::StepError> {
+    match tokio::task::spawn_blocking(move || step.run(&ctx)).await {
+        Ok(result) => result,
+        Err(e) => Err(super::steps::StepError::Io {
+            file: "(step)".to_owned(),
+            source: std::io::Error::other(format!("the step stopped: {e}")),
+        }),
+    }
+}

@@ -1,0 +1,396 @@
+//! The promotion engine end to end: a configuration repository (a bare remote on disk) with a
+//! Kustomize overlay per Stage, Argo CD Applications syncing each overlay into Ferry's local
+//! cluster, and a Pipeline whose steps set the Freight's image tag in the overlay, commit and
+//! push. Freight is recorded in the store as a Warehouse would record it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ferry_controller::promotion::{DecisionRequest, PromoteRequest, Promoter, PromotionError};
+use ferry_controller::{Engine, EngineOptions};
+use ferry_core::freight::{Freight, Revision};
+use ferry_core::promotion::Next;
+use ferry_localkube::{ClusterSpec, LocalKube, ServeOptions, Settings};
+use ferry_store::{Decision, FreightRecord, PromotionKind, PromotionPhase};
+
+const IMAGE: &str = "registry.local/acme/web";
+
+struct World {
+    _lk: LocalKube,
+    dir: tempfile::TempDir,
+    remote: PathBuf,
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+const DEPLOYMENT: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - {name: web, image: registry.local/acme/web:0.0.1}
+";
+
+/// Degraded when the image's tag is `bad`: the verification failure a test can cause.
+const HEALTH_LUA: &str = r#"
+hs = {}
+local image = obj.spec.template.spec.containers[1].image
+if string.find(image, ":bad", 1, true) then
+  hs.status = "Degraded"
+  hs.message = "the bad build crashes"
+else
+  hs.status = "Healthy"
+  hs.message = "running " .. image
+end
+return hs
+"#;
+
+fn overlay(env: &str) -> String {
+    format!(
+        "# {env}: the image is pinned by Ferry's promotions\nresources:\n  - ../../base\nnamespace: {env}\nimages:\n  - name: {IMAGE}   # promoted\n    newTag: 0.0.1\n"
+    )
+}
+
+fn steps(env: &str) -> String {
+    format!(
+        "      steps:
+        - uses: git-clone
+          with: {{repoURL: '{{REMOTE}}', branch: main}}
+        - uses: kustomize-set-image
+          with: {{path: repo/overlays/{env}, images: [{{image: {IMAGE}}}]}}
+        - uses: git-commit
+        - uses: git-push
+        - uses: argocd-sync
+        - uses: wait-healthy
+          with: {{timeout: 20s}}
+"
+    )
+}
+
+impl World {
+    async fn new() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = ServeOptions {
+            clusters: vec![ClusterSpec { name: "dev".into(), port: None }],
+            kubeconfig: dir.path().join("kubeconfig"),
+            state: None,
+            settings: Settings { ready_delay: Duration::from_millis(50) },
+        };
+        let lk = LocalKube::start(opts).await.unwrap();
+        let remote = dir.path().join("deploy.git");
+        let seed = dir.path().join("seed");
+        std::fs::create_dir_all(&seed).unwrap();
+        git(dir.path(), &["init", "-q", "--bare", remote.to_str().unwrap()]);
+        git(&seed, &["init", "-q"]);
+        let mut files = vec![("base/deployment.yaml".to_owned(), DEPLOYMENT.to_owned())];
+        files.push(("base/kustomization.yaml".to_owned(), "resources: [deployment.yaml]\n".to_owned()));
+        for env in ["dev", "staging", "production"] {
+            files.push((format!("overlays/{env}/kustomization.yaml"), overlay(env)));
+            files.push((
+                format!("overlays/{env}/namespace.yaml"),
+                format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: {env}}}\n"),
+            ));
+        }
+        for (path, text) in &files {
+            let p = seed.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        git(&seed, &["add", "-A"]);
+        git(&seed, &["commit", "-q", "-m", "seed"]);
+        git(&seed, &["push", "-q", remote.to_str().unwrap(), "HEAD:main"]);
+        let world = World { _lk: lk, dir, remote };
+        world.control();
+        world
+    }
+
+    /// Applications per Stage, a Warehouse, the Pipeline, and the custom health check.
+    fn control(&self) {
+        let control = self.dir.path().join("control");
+        let remote = self.remote.display().to_string();
+        for env in ["dev", "staging", "production"] {
+            let app = format!(
+                "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: web-{env}}}\nspec:\n  source: {{repoURL: '{remote}', path: overlays/{env}, targetRevision: main}}\n  destination: {{name: dev, namespace: {env}}}\n"
+            );
+            std::fs::create_dir_all(&control).unwrap();
+            std::fs::write(control.join(format!("app-{env}.yaml")), app).unwrap();
+        }
+        let warehouse = format!(
+            "apiVersion: ferry.dev/v1alpha1\nkind: Warehouse\nmetadata: {{name: web}}\nspec:\n  subscriptions:\n    - image: {{repoURL: {IMAGE}}}\n"
+        );
+        std::fs::write(control.join("warehouse.yaml"), warehouse).unwrap();
+        let pipeline = format!(
+            "apiVersion: ferry.dev/v1alpha1
+kind: Pipeline
+metadata: {{name: web}}
+spec:
+  stages:
+    - name: dev
+      applications: [web-dev]
+      accepts: {{warehouse: web}}
+{}    - name: staging
+      applications: [web-staging]
+      accepts: {{upstream: [dev]}}
+      autoPromote: true
+{}    - name: production
+      applications: [web-production]
+      accepts: {{upstream: [staging]}}
+      autoPromote: true
+      approvals:
+        required: 2
+        from: {{users: [alice, bob, carol]}}
+{}",
+            steps("dev"),
+            steps("staging"),
+            steps("production")
+        )
+        .replace("{REMOTE}", &remote);
+        std::fs::write(control.join("pipeline.yaml"), pipeline).unwrap();
+        let health = control.join("resource_customizations/apps/Deployment");
+        std::fs::create_dir_all(&health).unwrap();
+        std::fs::write(health.join("health.lua"), HEALTH_LUA).unwrap();
+    }
+
+    async fn promoter(&self) -> Promoter {
+        let engine = Engine::open(EngineOptions {
+            config_dir: self.dir.path().join("control"),
+            state_dir: self.dir.path().join("state"),
+            kubeconfig: Some(self.dir.path().join("kubeconfig")),
+        })
+        .await
+        .unwrap();
+        Promoter::new(Arc::new(engine))
+    }
+
+    /// Records a Freight holding `IMAGE:tag`, as the Warehouse would.
+    async fn freight(&self, p: &Promoter, tag: &str, created: i64) -> FreightRecord {
+        let digest = format!("sha256:{:064x}", tag.len() as u64 * 7919 + created as u64);
+        let revision = Revision::Image { repo_url: IMAGE.into(), digest, tag: Some(tag.into()) };
+        let f = Freight::new("web", vec![revision], created);
+        let record = FreightRecord {
+            id: f.id.hex(),
+            alias: f.alias.clone(),
+            warehouse: f.origin.clone(),
+            revisions: serde_json::to_value(&f.revisions).unwrap(),
+            authors: vec!["dave@example.com".into()],
+            created_at: created,
+        };
+        assert!(p.engine.store.insert_freight(&record).await.unwrap());
+        record
+    }
+
+    /// The overlay's pinned tag on the remote's main branch.
+    fn pinned(&self, env: &str) -> String {
+        let text = git(&self.remote, &["show", &format!("main:overlays/{env}/kustomization.yaml")]);
+        assert!(text.starts_with(&format!("# {env}: the image")), "comments and layout are kept:\n{text}");
+        text.lines().find_map(|l| l.trim().strip_prefix("newTag: ")).unwrap().trim_matches('"').to_owned()
+    }
+
+    fn commits(&self) -> usize {
+        git(&self.remote, &["rev-list", "--count", "main"]).parse().unwrap()
+    }
+}
+
+/// The image the Deployment of a Stage runs in the cluster.
+async fn running_image(p: &Promoter, env: &str) -> String {
+    let app = p.engine.application(&format!("web-{env}")).unwrap().value.clone();
+    let client = p.engine.cluster_of(&app).await.unwrap();
+    let obj = serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": env}});
+    let live = client.get(&obj).await.unwrap().expect("the Deployment exists");
+    live["spec"]["template"]["spec"]["containers"][0]["image"].as_str().unwrap().to_owned()
+}
+
+fn approval(freight: &str, user: &str) -> DecisionRequest {
+    DecisionRequest {
+        pipeline: None,
+        stage: "production".into(),
+        freight: freight.into(),
+        user: user.into(),
+        groups: vec![],
+        decision: Decision::Approved,
+        comment: "looks good".into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn freight_flows_to_staging_by_itself_and_waits_for_two_approvals_before_production() {
+    let world = World::new().await;
+    let p = world.promoter().await;
+    let f = world.freight(&p, "1.2.0", 1_000).await;
+    let before = world.commits();
+
+    let decisions = p.tick().await.unwrap();
+    let prod = decisions.iter().find(|(s, _)| s == "web/production").map(|(_, n)| n.clone()).unwrap();
+    assert!(matches!(&prod, Next::Wait { reason, .. } if reason.contains("waiting for 2 approval")), "{prod:?}");
+    assert_eq!(world.pinned("dev"), "1.2.0");
+    assert_eq!(world.pinned("staging"), "1.2.0");
+    assert_eq!(world.pinned("production"), "0.0.1", "production waits for approvals");
+    assert_eq!(world.commits(), before + 2, "one commit per stage");
+    assert_eq!(running_image(&p, "dev").await, format!("{IMAGE}:1.2.0"));
+    assert_eq!(running_image(&p, "staging").await, format!("{IMAGE}:1.2.0"));
+
+    // Approvals: by a named approver, twice by the same (counted once), by someone not allowed
+    // (refused), and by the author of a commit in the Freight (refused).
+    assert!(p.decide(&approval(&f.alias, "alice")).await.unwrap().counted);
+    let again = p.decide(&approval(&f.alias, "alice")).await.unwrap();
+    assert!(!again.counted && !again.verdict.passes(), "{:?}", again.verdict);
+    let refused = p.decide(&approval(&f.alias, "mallory")).await.unwrap_err();
+    assert!(matches!(&refused, PromotionError::Refused(m) if m.contains("may not approve")), "{refused}");
+    let manual = PromoteRequest {
+        pipeline: None,
+        stage: "production".into(),
+        freight: f.alias.clone(),
+        requested_by: "alice".into(),
+        override_window: None,
+    };
+    let blocked = p.promote(&manual).await.unwrap_err();
+    assert!(
+        matches!(&blocked, PromotionError::Blocked { reasons, .. } if reasons.contains("1 of 2 approvals")),
+        "{blocked}"
+    );
+    let done = p.decide(&approval(&f.alias, "bob")).await.unwrap();
+    assert!(done.verdict.passes(), "{:?}", done.verdict);
+
+    p.tick().await.unwrap();
+    assert_eq!(world.pinned("production"), "1.2.0");
+    assert_eq!(running_image(&p, "production").await, format!("{IMAGE}:1.2.0"));
+    let history = p.engine.store.promotions("web", "production", 10).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!((history[0].phase, history[0].requested_by.as_str()), (PromotionPhase::Succeeded, "ferry"));
+    let log = p.engine.store.audit_log(Some("web/production"), 50).await.unwrap();
+    let actions: Vec<&str> = log.iter().rev().map(|e| e.action.as_str()).collect();
+    for expected in [
+        "approval.recorded",
+        "approval.repeated",
+        "approval.refused",
+        "promotion.refused",
+        "promotion.started",
+        "promotion.succeeded",
+    ] {
+        assert!(actions.contains(&expected), "{expected} in {actions:?}");
+    }
+    assert!(log.iter().any(|e| e.action == "approval.refused" && e.actor == "mallory"));
+    assert_eq!(p.engine.store.verify_audit_chain().await.unwrap().map(|n| n > 5), Ok(true));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_verification_rolls_the_stage_back_by_a_commit() {
+    let world = World::new().await;
+    let p = world.promoter().await;
+    let good = world.freight(&p, "1.0.0", 1_000).await;
+    let bad = world.freight(&p, "bad", 2_000).await;
+    let promote = |f: &FreightRecord| PromoteRequest {
+        pipeline: None,
+        stage: "dev".into(),
+        freight: f.id[..8].to_owned(),
+        requested_by: "carol".into(),
+        override_window: None,
+    };
+    assert_eq!(p.promote(&promote(&good)).await.unwrap().phase, PromotionPhase::Succeeded);
+    let failed = p.promote(&promote(&bad)).await.unwrap();
+    assert_eq!(failed.phase, PromotionPhase::Failed);
+    assert!(
+        failed.message.contains("not Synced and Healthy") || failed.message.contains("Degraded"),
+        "{}",
+        failed.message
+    );
+    let history = p.engine.store.promotions("web", "dev", 10).await.unwrap();
+    assert_eq!(history[0].kind, PromotionKind::Rollback, "a rollback followed");
+    assert_eq!((history[0].phase, history[0].freight_id.as_str()), (PromotionPhase::Succeeded, good.id.as_str()));
+    assert_eq!(world.pinned("dev"), "1.0.0", "the rollback is a commit restoring the verified tag");
+    assert_eq!(running_image(&p, "dev").await, format!("{IMAGE}:1.0.0"));
+    let dev = p.stage(None, "dev").unwrap();
+    let next = p.next_for(dev).await.unwrap();
+    assert!(matches!(&next, Next::Wait { reason, .. } if reason.contains("failed here")), "{next:?}");
+
+    // By hand: roll back needs a verified Freight other than the current one.
+    let err = p.rollback(None, "dev", Some(&bad.alias), "carol").await.unwrap_err();
+    assert!(err.to_string().contains("never verified"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_promotion_interrupted_after_its_push_resumes_without_a_second_commit() {
+    let world = World::new().await;
+    let p = world.promoter().await;
+    let f = world.freight(&p, "2.0.0", 1_000).await;
+    let before = world.commits();
+    assert_eq!(
+        p.promote(&PromoteRequest {
+            pipeline: None,
+            stage: "dev".into(),
+            freight: f.alias.clone(),
+            requested_by: "carol".into(),
+            override_window: None,
+        })
+        .await
+        .unwrap()
+        .phase,
+        PromotionPhase::Succeeded
+    );
+    assert_eq!(world.commits(), before + 1);
+
+    // A crash right after the push: the promotion row still says Running at step 0.
+    let pool = sqlx_pool(&world).await;
+    sqlx_exec(
+        &pool,
+        "UPDATE promotions SET phase = 'Running', deployed = 0, next_step = 0, commit_sha = NULL, finished_at = NULL",
+    )
+    .await;
+    let again = world.promoter().await;
+    let resumed = again.resume().await.unwrap();
+    assert_eq!(resumed.len(), 1);
+    assert_eq!(resumed[0].phase, PromotionPhase::Succeeded, "{}", resumed[0].message);
+    assert_eq!(world.commits(), before + 1, "the resumed promotion found its commit already pushed");
+    assert_eq!(world.pinned("dev"), "2.0.0");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_are_refused_clearly() {
+    let world = World::new().await;
+    let p = world.promoter().await;
+    let f = world.freight(&p, "1.0.0", 1_000).await;
+    let req = |stage: &str, freight: &str| PromoteRequest {
+        pipeline: None,
+        stage: stage.into(),
+        freight: freight.into(),
+        requested_by: "carol".into(),
+        override_window: None,
+    };
+    let unknown = p.promote(&req("qa", &f.alias)).await.unwrap_err().to_string();
+    assert!(unknown.contains("no stage \"qa\"") && unknown.contains("dev, staging, production"), "{unknown}");
+    let missing = p.promote(&req("dev", "no-such-freight-1")).await.unwrap_err().to_string();
+    assert!(missing.contains("no freight \"no-such-freight-1\""), "{missing}");
+    let early = p.promote(&req("staging", &f.alias)).await.unwrap_err().to_string();
+    assert!(early.contains("not verified in `dev`"), "{early}");
+    let author = p.decide(&approval(&f.alias, "dave")).await.unwrap_err().to_string();
+    assert!(author.contains("may not approve"), "{author}");
+    assert_eq!(p.engine.store.promotions("web", "staging", 10).await.unwrap().len(), 0, "nothing ran");
+}
+
+async fn sqlx_pool(world: &World) -> sqlx::SqlitePool {
+    let path = world.dir.path().join("state/ferry.db");
+    sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap()
+}
+
+async fn sqlx_exec(pool: &sqlx::SqlitePool, sql: &str) {
+    sqlx::query(sql).execute(pool).await.unwrap();
+}
