@@ -68,9 +68,136 @@ pub enum Command {
         after_help = "Examples:\n  ferry check                                    # the working tree: render and run the gates\n  ferry check --base origin/main --markdown check.md --sarif check.sarif --junit check.xml\n  ferry --config apps check --base main --policies policy/ --strict\n  ferry check --base main --vuln-policy vuln-policy.yaml --vuln-report trivy-web.json\n\nThe control folder is the global --config (default: ferry/), inside the repository. Sources whose\nrepoURL is this repository (a path to it, one of its remotes, or --repo-url) are read from the\ncheckout at the base and at the head (the working tree, uncommitted files included); others\nfrom their remotes. Gates: secrets (always; --no-secrets), policy (--policies, else policies/\nwhen present), schema (always; --no-schema), vulnerabilities (--vuln-policy with reports).\nExit codes: 0 no blocking finding, 1 a blocking finding (or an Application that does not\nrender), 2 the check could not run."
     )]
     Check(CheckArgs),
-    /// Pipelines (in progress): validate Warehouses and Pipelines, draw the promotion graph.
+    /// Pipelines: validate Warehouses and Pipelines, draw the promotion graph.
     #[command(subcommand)]
     Pipeline(PipelineCommand),
+    /// Freight: the bundles of versions Warehouses found, and where each has been.
+    #[command(subcommand)]
+    Freight(FreightCommand),
+    /// Stages: the Freight each runs, what it waits for, its promotions.
+    #[command(subcommand)]
+    Stage(StageCommand),
+    /// Promote a Freight into a Stage: gates, Git steps, sync, verification (rollback on failure).
+    #[command(
+        after_help = "Examples:\n  ferry promote brave-otter-417 --to staging\n  ferry promote brave-otter-417 --to production --as alice\n  ferry promote brave-otter-417 --to production --override-window \"hotfix for INC-42\" --as alice\n\nExit codes: 0 promoted and verified, 1 refused (gates), failed or rolled back, 2 bad input."
+    )]
+    Promote(PromoteArgs),
+    /// Approve a Freight for a Stage with an approval gate (one decision per person, audited).
+    Approve(DecisionArgs),
+    /// Reject a Freight for a Stage: it will not be promoted there (audited).
+    Reject(DecisionArgs),
+    /// Roll a Stage back to its last verified Freight (or --to one), by a Git commit.
+    Rollback(RollbackArgs),
+    /// The audit log of every promotion decision: list it, verify its hash chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FreightCommand {
+    /// Freight, newest first, with the Stages each is in.
+    List {
+        /// Only Freight of this Warehouse.
+        #[arg(long)]
+        warehouse: Option<String>,
+        #[arg(short, long, value_enum, default_value_t)]
+        output: Output,
+    },
+    /// One Freight: its versions, and its history per Stage (promoted, verified, approved).
+    Get {
+        /// Alias or id (at least 6 hex digits).
+        freight: String,
+        #[arg(short, long, value_enum, default_value_t)]
+        output: Output,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StageCommand {
+    /// Every Stage: the Freight it runs, and what it does next (or waits for).
+    List {
+        #[arg(short, long, value_enum, default_value_t)]
+        output: Output,
+    },
+    /// One Stage: current Freight, next step, approvals, promotions.
+    Get {
+        stage: String,
+        #[arg(long)]
+        pipeline: Option<String>,
+        #[arg(short, long, value_enum, default_value_t)]
+        output: Output,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PromoteArgs {
+    /// Alias or id (at least 6 hex digits) of the Freight.
+    pub freight: String,
+    /// The Stage.
+    #[arg(long = "to")]
+    pub stage: String,
+    /// The Pipeline, when several have a Stage of that name.
+    #[arg(long)]
+    pub pipeline: Option<String>,
+    /// Who asks (recorded in the audit log).
+    #[arg(long = "as", env = "FERRY_USER", default_value = "cli")]
+    pub user: String,
+    /// Promote although a window forbids it now; the reason is audited.
+    #[arg(long, value_name = "REASON")]
+    pub override_window: Option<String>,
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct DecisionArgs {
+    /// Alias or id (at least 6 hex digits) of the Freight.
+    pub freight: String,
+    /// The Stage whose approval gate this is for.
+    #[arg(long)]
+    pub stage: String,
+    #[arg(long)]
+    pub pipeline: Option<String>,
+    /// Who decides. Until the API server brings real identities this is taken as given, and
+    /// audited.
+    #[arg(long = "as", env = "FERRY_USER")]
+    pub user: String,
+    /// A group the user belongs to (repeatable), for gates that name groups.
+    #[arg(long = "group")]
+    pub groups: Vec<String>,
+    #[arg(long, default_value = "")]
+    pub comment: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The Stage.
+    pub stage: String,
+    /// The Freight to return to (default: the last one verified there before the current one).
+    #[arg(long)]
+    pub to: Option<String>,
+    #[arg(long)]
+    pub pipeline: Option<String>,
+    #[arg(long = "as", env = "FERRY_USER", default_value = "cli")]
+    pub user: String,
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: Output,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Newest entries first.
+    List {
+        /// Only entries about this subject prefix, e.g. `demo/production`.
+        #[arg(long)]
+        subject: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(short, long, value_enum, default_value_t)]
+        output: Output,
+    },
+    /// Check every entry's hash against its content and its predecessor.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,7 @@ mod manifests;
 mod output;
 mod pipeline;
 mod policy;
+mod promotion;
 mod render;
 mod scan;
 mod schema;
@@ -23,6 +24,7 @@ use anyhow::Context;
 use ferry_controller::{Engine, EngineOptions};
 
 use crate::cli::{Cli, Command, LocalkubeCommand};
+use ferry_store::Decision;
 
 /// How a command that ran ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +74,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Schema(cmd) => schema::run(cmd, cli.verbose),
         Command::Check(args) => check::run(&globals, &args),
         Command::Pipeline(cmd) => pipeline::run(&globals.config, cmd),
+        Command::Freight(cmd) => promotion::freight(&globals, &cmd).await,
+        Command::Stage(cmd) => promotion::stage(&globals, &cmd).await,
+        Command::Promote(args) => promotion::promote(&globals, &args).await,
+        Command::Approve(args) => promotion::decide(&globals, &args, Decision::Approved).await,
+        Command::Reject(args) => promotion::decide(&globals, &args, Decision::Rejected).await,
+        Command::Rollback(args) => promotion::rollback(&globals, &args).await,
+        Command::Audit(cmd) => promotion::audit(&globals, &cmd).await,
     }
 }
 
