@@ -10,5 +10,6 @@ pub mod managed_fields;
 pub mod pipeline;
 pub mod plan;
 pub mod schema;
+pub mod semver;
 pub mod strategic_merge;
 pub mod tracking;
