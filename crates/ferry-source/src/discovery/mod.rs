@@ -60,7 +60,8 @@ pub struct DiscoveryOptions {
     pub docker_config: Option<PathBuf>,
     /// Requests per second allowed to one registry host, shared by every subscription to it.
     pub requests_per_second_per_registry: f64,
-    /// The longest one call (a Git fetch, a registry request, an index download) may take.
+    /// The longest one call (a registry request, an index download) may take; Git fetches
+    /// get at least [`crate::DEFAULT_FETCH_TIMEOUT`], as a first clone takes longer.
     pub timeout: Duration,
     /// Registries (`host:port`) spoken to over plain HTTP, e.g. `127.0.0.1:5000`.
     pub insecure_http_registries: Vec<String>,
@@ -98,7 +99,8 @@ struct Inner {
 impl Discovery {
     /// Discovery with `options`. Installs the TLS crypto provider if the program has not.
     pub fn new(options: DiscoveryOptions) -> Discovery {
-        let git = GitCache::new(&options.git_cache_dir).with_fetch_timeout(options.timeout);
+        let fetch_timeout = options.timeout.max(crate::DEFAULT_FETCH_TIMEOUT);
+        let git = GitCache::new(&options.git_cache_dir).with_fetch_timeout(fetch_timeout);
         let registries = registry::Registries::new(&options);
         let http = reqwest::Client::builder()
             .connect_timeout(options.timeout)

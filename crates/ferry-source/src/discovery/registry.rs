@@ -187,8 +187,13 @@ fn classify(
         }
         E::RequestError(e) if e.is_timeout() => DiscoveryError::Timeout { endpoint: registry, operation, after },
         E::RequestError(_) | E::IoError(_) => DiscoveryError::RegistryUnreachable { registry, reason },
-        E::JsonError(_)
-        | E::ManifestParsingError(_)
+        E::JsonError(_) => DiscoveryError::RegistryGarbage {
+            registry,
+            repository,
+            operation,
+            reason: format!("not the JSON the OCI Distribution API specifies ({reason})"),
+        },
+        E::ManifestParsingError(_)
         | E::ManifestEncodingError(_)
         | E::SpecViolationError(_)
         | E::VersionedParsingError(_)
