@@ -11,5 +11,6 @@ pub mod pipeline;
 pub mod plan;
 pub mod promotion;
 pub mod schema;
+pub mod semver;
 pub mod strategic_merge;
 pub mod tracking;

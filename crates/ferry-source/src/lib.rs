@@ -2,8 +2,11 @@
 //! repositories with gix, revisions resolved the way Argo CD's `targetRevision` is, and
 //! files read from commits without a checkout, confined to their repository (§9).
 //!
-//! Everything here blocks: async callers wrap calls in `tokio::task::spawn_blocking`.
+//! Everything here except discovery blocks: async callers wrap calls in `tokio::task::spawn_blocking`.
 //! Polling is the caller's concern: [`GitCache::fetch`] reports which refs moved.
+//!
+//! Warehouse discovery ([`Discovery`]) turns a subscription to Git, container images or Helm
+//! charts into candidate Revisions; it is async (tokio) and talks to registries itself.
 //!
 //! Writing (a promotion's clone, commit and push) goes through [`WorkTree`], which drives
 //! the `git` program and pushes with one writer per branch and rebase-and-retry ([`PushLocks`]).
@@ -25,6 +28,7 @@ mod cache;
 mod commit_id;
 mod commit_info;
 mod crypto;
+pub mod discovery;
 mod error;
 mod fetch;
 mod local;
@@ -41,6 +45,7 @@ pub use cache::{DEFAULT_FETCH_TIMEOUT, GitCache, Limits};
 pub use commit_id::{CommitId, ParseCommitIdError};
 pub use commit_info::CommitInfo;
 pub use crypto::install_crypto_provider;
+pub use discovery::{Discovered, Discovery, DiscoveryError, DiscoveryOptions};
 pub use error::SourceError;
 pub use fetch::FetchOutcome;
 pub use local::LocalRepo;
