@@ -71,6 +71,9 @@ pub enum Command {
     /// Pipelines: validate Warehouses and Pipelines, draw the promotion graph.
     #[command(subcommand)]
     Pipeline(PipelineCommand),
+    /// Warehouses: their subscriptions' polls; refresh one now.
+    #[command(subcommand)]
+    Warehouse(WarehouseCommand),
     /// Freight: the bundles of versions Warehouses found, and where each has been.
     #[command(subcommand)]
     Freight(FreightCommand),
@@ -91,6 +94,17 @@ pub enum Command {
     /// The audit log of every promotion decision: list it, verify its hash chain.
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WarehouseCommand {
+    /// Every Warehouse: subscriptions, last poll, newest Freight, errors.
+    List {
+        #[arg(short, long, value_enum, default_value_t)]
+        output: Output,
+    },
+    /// Poll a Warehouse now and make Freight of what it finds (also for `freightCreationPolicy: Manual`).
+    Refresh { warehouse: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -21,20 +21,40 @@ impl Promoter {
         Ok(out)
     }
 
-    /// One pass over every Stage: runs the promotions due now; returns them, with what each
-    /// waiting Stage waits for.
+    /// One pass over every Stage, upstream first: runs the promotions due now and returns
+    /// what each Stage did or waits for. A Stage's trouble is logged and does not stop the
+    /// others.
     pub async fn tick(&self) -> Result<Vec<(String, Next)>, PromotionError> {
         let mut out = Vec::new();
         for s in self.stages() {
-            let next = self.next_for(s).await?;
+            let next = match self.next_for(s).await {
+                Ok(next) => next,
+                Err(e) => {
+                    tracing::warn!(stage = %s.subject(), error = %e, "cannot decide");
+                    continue;
+                }
+            };
             if let Next::Promote { freight, reason } = &next {
-                let id = self.begin(s, freight, PromotionKind::Promote, "ferry", reason).await?;
-                let rec = self.execute(id).await?;
-                self.say(&format!("{}: {}", s.subject(), rec.phase.as_str()));
+                self.auto_promote(s, freight, reason).await;
             }
             out.push((s.subject(), next));
         }
         Ok(out)
+    }
+
+    async fn auto_promote(&self, s: StageRef<'_>, freight: &str, reason: &str) {
+        let id = match self.begin(s, freight, PromotionKind::Promote, "ferry", reason).await {
+            Ok(id) => id,
+            Err(PromotionError::Busy { .. }) => return,
+            Err(e) => {
+                tracing::warn!(stage = %s.subject(), error = %e, "cannot start a promotion");
+                return;
+            }
+        };
+        match self.execute(id).await {
+            Ok(rec) => self.say(&format!("{}: {}", s.subject(), rec.phase.as_str())),
+            Err(e) => tracing::warn!(stage = %s.subject(), promotion = id, error = %e, "promotion stopped"),
+        }
     }
 
     /// What `s` does next.

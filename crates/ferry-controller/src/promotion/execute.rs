@@ -34,12 +34,12 @@ impl Promoter {
             .await?
             .ok_or_else(|| PromotionError::UnknownFreight { name: rec.freight_id.clone() })?;
         self.say(&format!("promoting {} to {} (#{id})", freight.alias, rec.stage));
-        if !rec.deployed {
-            if let Err(e) = self.deploy(&rec, s, &freight).await {
-                let deployed = self.record(id).await?.deployed;
-                let phase = if deployed { PromotionPhase::Failed } else { PromotionPhase::Errored };
-                return self.end(s, &rec, phase, &e.to_string(), None, deployed).await;
-            }
+        if !rec.deployed
+            && let Err(e) = self.deploy(&rec, s, &freight).await
+        {
+            let deployed = self.record(id).await?.deployed;
+            let phase = if deployed { PromotionPhase::Failed } else { PromotionPhase::Errored };
+            return self.end(s, &rec, phase, &e.to_string(), None, deployed).await;
         }
         self.say("verifying");
         let report = self.verify(s).await;

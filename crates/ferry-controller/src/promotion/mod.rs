@@ -14,9 +14,11 @@ mod gate;
 mod promote;
 mod promoter;
 mod rollback;
+pub mod run_loop;
 mod step_config;
 pub mod steps;
 mod verification;
+mod warehouse;
 mod window;
 
 pub use approve::{Decided, DecisionRequest};
@@ -26,3 +28,4 @@ pub use facts::{pipeline_state, revisions, view};
 pub use promote::PromoteRequest;
 pub use promoter::{ProgressSink, Promoter, StageRef};
 pub use verification::{CheckReport, Report};
+pub use warehouse::{PollOutcome, discovery_for};

@@ -39,7 +39,7 @@ impl Promoter {
             });
         }
         if let Some(reason) = &req.override_window
-            && !super::window::verdict(&s.stage.windows, at).is_ok()
+            && super::window::verdict(&s.stage.windows, at).is_err()
         {
             let detail = serde_json::json!({"freight": freight.alias, "reason": reason});
             let subject = s.subject();

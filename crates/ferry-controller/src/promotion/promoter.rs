@@ -18,6 +18,8 @@ pub type ProgressSink = Arc<dyn Fn(&str) + Send + Sync>;
 pub struct Promoter {
     pub engine: Arc<Engine>,
     pub progress: Option<ProgressSink>,
+    /// Finds new Revisions for the Warehouses.
+    pub discovery: ferry_source::Discovery,
 }
 
 impl std::fmt::Debug for Promoter {
@@ -47,7 +49,9 @@ pub fn now() -> i64 {
 
 impl Promoter {
     pub fn new(engine: Arc<Engine>) -> Promoter {
-        Promoter { engine, progress: None }
+        let warehouses: Vec<&ferry_api::Warehouse> = engine.config.warehouses.iter().map(|l| &l.value).collect();
+        let discovery = super::warehouse::discovery_for(&warehouses, &engine.options.state_dir);
+        Promoter { engine, progress: None, discovery }
     }
 
     /// The same engine, reporting progress lines to `sink`.

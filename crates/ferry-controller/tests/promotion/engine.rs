@@ -129,7 +129,7 @@ impl World {
         let remote = self.remote.display().to_string();
         for env in ["dev", "staging", "production"] {
             let app = format!(
-                "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: web-{env}}}\nspec:\n  source: {{repoURL: '{remote}', path: overlays/{env}, targetRevision: main}}\n  destination: {{name: dev, namespace: {env}}}\n"
+                "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: web-{env}}}\nspec:\n  source: {{repoURL: '{remote}', path: overlays/{env}, targetRevision: main}}\n  destination: {{name: dev, namespace: {env}}}\n  syncPolicy: {{syncOptions: [CreateNamespace=true]}}\n"
             );
             std::fs::create_dir_all(&control).unwrap();
             std::fs::write(control.join(format!("app-{env}.yaml")), app).unwrap();
@@ -305,7 +305,8 @@ async fn a_failed_verification_rolls_the_stage_back_by_a_commit() {
         requested_by: "carol".into(),
         override_window: None,
     };
-    assert_eq!(p.promote(&promote(&good)).await.unwrap().phase, PromotionPhase::Succeeded);
+    let first = p.promote(&promote(&good)).await.unwrap();
+    assert_eq!(first.phase, PromotionPhase::Succeeded, "{}", first.message);
     let failed = p.promote(&promote(&bad)).await.unwrap();
     assert_eq!(failed.phase, PromotionPhase::Failed);
     assert!(
@@ -391,6 +392,6 @@ async fn sqlx_pool(world: &World) -> sqlx::SqlitePool {
     sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap()
 }
 
-async fn sqlx_exec(pool: &sqlx::SqlitePool, sql: &str) {
+async fn sqlx_exec(pool: &sqlx::SqlitePool, sql: &'static str) {
     sqlx::query(sql).execute(pool).await.unwrap();
 }

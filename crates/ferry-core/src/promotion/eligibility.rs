@@ -45,7 +45,7 @@ pub fn eligible(stage: &Stage, freight: &FreightView, state: &PipelineState, now
     let soak = i64::try_from(stage.soak.as_secs()).unwrap_or(i64::MAX);
     match (&stage.kind, &stage.accepts, &stage.follows) {
         (StageKind::Dr, _, Some(followed)) => {
-            verified_in(&[followed.name.clone()], Require::AllOf, freight, state, now, soak)
+            verified_in(std::slice::from_ref(&followed.name), Require::AllOf, freight, state, now, soak)
         }
         (_, Some(Accepts::Warehouse(w)), _) if w.name == freight.warehouse => Ok(()),
         (_, Some(Accepts::Warehouse(w)), _) => Err(NotEligible::OtherWarehouse { wants: w.name.clone() }),

@@ -74,6 +74,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Schema(cmd) => schema::run(cmd, cli.verbose),
         Command::Check(args) => check::run(&globals, &args),
         Command::Pipeline(cmd) => pipeline::run(&globals.config, cmd),
+        Command::Warehouse(cmd) => promotion::warehouse(&globals, &cmd).await,
         Command::Freight(cmd) => promotion::freight(&globals, &cmd).await,
         Command::Stage(cmd) => promotion::stage(&globals, &cmd).await,
         Command::Promote(args) => promotion::promote(&globals, &args).await,

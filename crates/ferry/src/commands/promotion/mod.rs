@@ -7,6 +7,7 @@ mod decide;
 mod freight;
 mod promote;
 mod stage;
+mod warehouse;
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ pub use decide::run as decide;
 pub use freight::run as freight;
 pub use promote::{promote, rollback};
 pub use stage::run as stage;
+pub use warehouse::run as warehouse;
 
 /// The promotion engine over the control folder, printing progress on stderr.
 async fn promoter(globals: &Globals) -> anyhow::Result<Promoter> {
