@@ -2,3 +2,4 @@
 //! write the Freight's versions into Git.
 
 pub mod steps;
+pub mod verify;
