@@ -74,7 +74,7 @@ pub(crate) fn describe_error(err: reqwest::Error, timeout: Option<Duration>) -> 
 /// `300ms`, `5s`, `1m30s`.
 pub(crate) fn humanize(d: Duration) -> String {
     let ms = d.as_millis();
-    if ms < 1000 || ms % 1000 != 0 {
+    if ms < 1000 || !ms.is_multiple_of(1000) {
         return format!("{ms}ms");
     }
     let secs = d.as_secs();

@@ -76,10 +76,13 @@ fn shorten(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Body, path, expected value, and the verdict when the check does not pass.
+    type Case<'a> = (&'a [u8], &'a str, Option<&'a str>, Option<Verdict>);
+
     #[test]
     fn field_checks() {
         let body = br#"{"status":"ok","checks":[{"ok":true}],"n":3}"#;
-        let cases: &[(&[u8], &str, Option<&str>, Option<Verdict>)] = &[
+        let cases: &[Case<'_>] = &[
             (body, "$.status", Some("ok"), None),
             (body, ".checks[0].ok", Some("true"), None),
             (body, "$.n", Some("3"), None),

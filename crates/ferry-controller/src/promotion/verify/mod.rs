@@ -6,7 +6,7 @@
 //! check saying so, never a silent pass.
 //!
 //! The measurement logic (conditions, Argo Rollouts' limits) is sans-IO in
-//! [`ferry_core::analysis`]; the files here do the I/O: [`http`], [`prometheus`], [`command`].
+//! [`ferry_core::analysis`]; the files here do the I/O: `http.rs`, `prometheus.rs`, `command.rs`.
 
 mod client;
 mod command;

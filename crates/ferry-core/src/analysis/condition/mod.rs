@@ -7,7 +7,7 @@
 //! - `+ - * /`, comparisons `< <= > >= == !=`, logic `&& || !` (or `and or not`), parentheses;
 //! - `isNaN(x)`, `isInf(x)`, `all(result, {# < 0.05})`, `any(result, {# > 1})`.
 //!
-//! A condition is at most [`MAX_LENGTH`] characters and [`parser::MAX_DEPTH`] levels deep; it
+//! A condition is at most [`MAX_LENGTH`] characters and 32 levels deep; it
 //! has no loops, variables or user functions, so evaluation is bounded by its size and the
 //! result's length. Values of different types are unequal; ordering or arithmetic on anything
 //! but numbers is an evaluation error (a measurement Error in Argo Rollouts' terms).
