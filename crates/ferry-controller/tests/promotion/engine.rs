@@ -151,6 +151,8 @@ spec:
       applications: [web-staging]
       accepts: {{upstream: [dev]}}
       autoPromote: true
+      verification:
+        command: {{run: [sh, -c, 'test ! -e {{DIR}}/broken && echo smoke test passed for $FERRY_FREIGHT'], timeout: 30s}}
 {}    - name: production
       applications: [web-production]
       accepts: {{upstream: [staging]}}
@@ -163,7 +165,8 @@ spec:
             steps("staging"),
             steps("production")
         )
-        .replace("{REMOTE}", &remote);
+        .replace("{REMOTE}", &remote)
+        .replace("{DIR}", &self.dir.path().display().to_string());
         std::fs::write(control.join("pipeline.yaml"), pipeline).unwrap();
         let health = control.join("resource_customizations/apps/Deployment");
         std::fs::create_dir_all(&health).unwrap();
@@ -394,4 +397,44 @@ async fn sqlx_pool(world: &World) -> sqlx::SqlitePool {
 
 async fn sqlx_exec(pool: &sqlx::SqlitePool, sql: &'static str) {
     sqlx::query(sql).execute(pool).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_verification_command_rolls_staging_back() {
+    let world = World::new().await;
+    let p = world.promoter().await;
+    let v1 = world.freight(&p, "1.0.0", 1_000).await;
+    let v2 = world.freight(&p, "1.1.0", 2_000).await;
+    let promote = |f: &FreightRecord, stage: &str| PromoteRequest {
+        pipeline: None,
+        stage: stage.into(),
+        freight: f.alias.clone(),
+        requested_by: "carol".into(),
+        override_window: None,
+    };
+    for (f, stage) in [(&v1, "dev"), (&v1, "staging"), (&v2, "dev")] {
+        let rec = p.promote(&promote(f, stage)).await.unwrap();
+        assert_eq!(rec.phase, PromotionPhase::Succeeded, "{stage}: {}", rec.message);
+    }
+    let staged = p.engine.store.promotions("web", "staging", 1).await.unwrap();
+    let report = staged[0].verification.as_ref().unwrap().to_string();
+    assert!(report.contains("smoke test passed for") && report.contains(&v1.alias), "{report}");
+
+    std::fs::write(world.dir.path().join("broken"), "").unwrap();
+    let failed = p.promote(&promote(&v2, "staging")).await.unwrap();
+    assert_eq!(failed.phase, PromotionPhase::Failed);
+    assert!(failed.message.starts_with("verification failed: command"), "{}", failed.message);
+    let history = p.engine.store.promotions("web", "staging", 10).await.unwrap();
+    assert_eq!(
+        (history[0].kind, history[0].phase),
+        (PromotionKind::Rollback, PromotionPhase::Failed),
+        "the rollback is verified too, and the check still fails"
+    );
+    assert_eq!(history[0].freight_id, v1.id);
+    assert_eq!(world.pinned("staging"), "1.0.0", "rolled back by a commit");
+    assert_eq!(
+        p.engine.store.promotions("web", "staging", 10).await.unwrap().len(),
+        3,
+        "a failed rollback does not roll back again"
+    );
 }

@@ -1,7 +1,8 @@
 //! The demo `ferry up` starts with: a Git repository of manifests laid out like the public
 //! argocd-example-apps (guestbook, sync-waves, pre-post-sync, plus lua-health, and
-//! kustomize-guestbook with a base and dev/staging/prod overlays, one Application per cluster)
-//! and a control folder of Applications pointing at it. Both are created once and never overwritten, so a user's own
+//! kustomize-guestbook with a base and dev/staging/prod overlays, one Application per cluster,
+//! and guestbook-src/ standing for the guestbook's source) and a control folder of Applications
+//! pointing at it, with a Warehouse and a dev → staging → prod Pipeline. Both are created once and never overwritten, so a user's own
 //! commits and edits survive restarts.
 
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use std::process::Command;
 use anyhow::{Context, bail};
 
 const REPO_FILES: &[(&str, &str)] = &[
+    ("guestbook-src/VERSION", include_str!("../../../demo/repo/guestbook-src/VERSION")),
     (
         "guestbook/guestbook-ui-deployment.yaml",
         include_str!("../../../demo/repo/guestbook/guestbook-ui-deployment.yaml"),
@@ -47,6 +49,8 @@ const REPO_FILES: &[(&str, &str)] = &[
 ];
 
 const CONTROL_FILES: &[(&str, &str)] = &[
+    ("warehouse.yaml", include_str!("../../../demo/control/warehouse.yaml")),
+    ("pipeline.yaml", include_str!("../../../demo/control/pipeline.yaml")),
     ("guestbook.yaml", include_str!("../../../demo/control/guestbook.yaml")),
     ("sync-waves.yaml", include_str!("../../../demo/control/sync-waves.yaml")),
     ("pre-post-sync.yaml", include_str!("../../../demo/control/pre-post-sync.yaml")),
@@ -72,13 +76,16 @@ pub fn ensure(dir: &Path) -> anyhow::Result<Demo> {
     if !demo.repo.join(".git").exists() {
         create_repo(&demo.repo)?;
     }
+    // Promotions push to the demo repository's checked-out branch: the push updates the
+    // working tree too, as long as it has no uncommitted changes.
+    git(&demo.repo, &["config", "receive.denyCurrentBranch", "updateInstead"])?;
     if !demo.control.exists() {
         std::fs::create_dir_all(&demo.control)?;
         let url = format!("file://{}", demo.repo.display());
         for (name, text) in CONTROL_FILES {
             let path = demo.control.join(name);
             std::fs::create_dir_all(path.parent().expect("files are in folders"))?;
-            std::fs::write(path, text.replace("REPO_URL", &url))?;
+            std::fs::write(path, text.replace("REPO_URL", &url).replace("STATE_DIR", &dir.display().to_string()))?;
         }
     }
     Ok(demo)

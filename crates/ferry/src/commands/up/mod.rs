@@ -55,9 +55,13 @@ pub async fn run(state_dir: &Path, args: &UpArgs) -> anyhow::Result<()> {
     println!("  git      {}", demo.repo.display());
     let opts = ControllerOptions { poll: Duration::from_secs(args.poll) };
     let controller = tokio::spawn(controller::run(engine.clone(), opts, super::interrupted()));
+    let promotions = super::controller::start_promotions(&engine);
     report_when_synced(&engine).await;
     print_next_steps(&env, &demo.repo);
     let _ = controller.await;
+    if let Some(task) = promotions {
+        task.abort();
+    }
     running.shutdown().context("saving the local cluster state")?;
     println!("Stopped; state saved in {}.", dir.display());
     Ok(())
@@ -106,6 +110,22 @@ fn print_next_steps(env: &Path, repo: &Path) {
         repo.display()
     );
     println!("     && git commit -qam 'new image'      # a commit rolls out within the poll interval");
+    println!();
+    println!("The guestbook Pipeline (dev → staging → prod):");
+    println!(
+        "  ferry stage list                      # dev and staging take each new build; prod waits for 2 approvals"
+    );
+    println!("  ferry freight list");
+    println!("  ferry approve FREIGHT --stage prod --as alice && ferry approve FREIGHT --stage prod --as bob");
+    println!(
+        "  cd {} && echo 'version: 0.3.0' > guestbook-src/VERSION && git commit -qam 'a new build'",
+        repo.display()
+    );
+    println!(
+        "  touch {}/break-dev                   # dev's smoke test fails: the next build is rolled back",
+        env.parent().map_or(".".into(), |p| p.display().to_string())
+    );
+    println!("  ferry audit list");
     println!();
     println!("Press Ctrl-C to stop.");
 }
