@@ -465,6 +465,62 @@ fn ferry_up_starts_clusters_demo_applications_and_the_controller() {
     assert_eq!(lua["health"], "Suspended", "health from the demo's Lua check");
     let prod = apps.as_array().unwrap().iter().find(|a| a["name"] == "kustomize-guestbook-prod").unwrap().clone();
     assert_eq!(prod["cluster"], "prod", "the prod overlay goes to the prod cluster: {prod}");
+
+    // The demo Pipeline: the first build flows to dev and, after its soak, staging; prod waits
+    // for two approvals, then takes it.
+    let ferry = |args: &[&str]| -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_ferry"))
+            .args(args)
+            .env("FERRY_CONFIG", var("FERRY_CONFIG"))
+            .env("FERRY_STATE_DIR", var("FERRY_STATE_DIR"))
+            .env("KUBECONFIG", var("KUBECONFIG"))
+            .env("FERRY_LOG", "error")
+            .output()
+            .unwrap()
+    };
+    let stages = || -> Vec<Value> {
+        let out = ferry(&["stage", "list", "-o", "json"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap().as_array().unwrap().clone()
+    };
+    let stage = |all: &[Value], name: &str| all.iter().find(|s| s["stage"] == name).unwrap().clone();
+    crate::harness::wait_until("the first build verified in dev and staging", || {
+        let all = stages();
+        ["dev", "staging"].iter().all(|s| stage(&all, s)["verified"] == true)
+    });
+    let all = stages();
+    let freight = stage(&all, "dev")["freight"].as_str().unwrap().to_owned();
+    let prod = stage(&all, "prod");
+    assert!(prod["next"].as_str().unwrap().contains("waiting for 2 approval"), "{prod}");
+    let repo = dir.path().join("demo-repo");
+    let overlay =
+        std::fs::read_to_string(repo.join("kustomize-guestbook/overlays/staging/kustomization.yaml")).unwrap();
+    let sha = String::from_utf8(
+        Command::new("git")
+            .args(["log", "-1", "--format=%h", "--", "guestbook-src"])
+            .current_dir(&repo)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        overlay.contains(&format!("newTag: {}", sha.trim()))
+            || overlay.contains(&format!("newTag: \"{}\"", sha.trim())),
+        "the staging overlay pins the build:\n{overlay}"
+    );
+    for user in ["alice", "bob"] {
+        let out = ferry(&["approve", &freight, "--stage", "prod", "--as", user]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let refused = ferry(&["approve", &freight, "--stage", "prod", "--as", "mallory"]);
+    assert_eq!(refused.status.code(), Some(1), "an approver not named is refused");
+    crate::harness::wait_until("prod runs the approved build", || {
+        let prod = stage(&stages(), "prod");
+        prod["freight"] == freight.as_str() && prod["verified"] == true
+    });
+    let audit = ferry(&["audit", "verify"]);
+    assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stderr));
     let _ = Command::new("kill").args(["-TERM", &guard.0.id().to_string()]).status();
     crate::harness::wait_until("ferry up stops on SIGTERM", || matches!(guard.0.try_wait(), Ok(Some(_))));
     assert!(dir.path().join("localkube.json").exists(), "cluster state saved");
