@@ -200,9 +200,18 @@ fn decode_document(d: &mut Decoder, doc: &Node, resources: &mut Resources) {
             }));
         }
         _ if is_argocd_cm(doc) => {}
+        // Policies and thresholds kept beside the Pipelines, read by a Stage's gates
+        // (`gates.policy.path`, `gates.vulnerabilities.policy`), not configuration.
+        (v, _) if is_gate_document(v) => {}
+        (FERRY_API_VERSION, "VulnerabilityPolicy") => {}
         (FERRY_API_VERSION, _) => d.push(ConfigError::UnsupportedKind { file, line, api_version, kind }),
         _ => d.push(ConfigError::UnknownKind { file, line, api_version, kind }),
     }
+}
+
+/// Gatekeeper ConstraintTemplates and Constraints.
+fn is_gate_document(api_version: &str) -> bool {
+    ["templates.gatekeeper.sh/", "constraints.gatekeeper.sh/"].iter().any(|g| api_version.starts_with(g))
 }
 
 fn type_field(d: &mut Decoder, doc: &Node, key: &str) -> Option<String> {

@@ -11,9 +11,9 @@ mod change;
 mod finding;
 pub mod gates;
 mod locate;
-mod render;
+pub(crate) mod render;
 pub mod report;
-mod sides;
+pub(crate) mod sides;
 mod this_repo;
 
 use std::path::PathBuf;
@@ -275,7 +275,7 @@ fn render_side(renderer: &CheckRenderer<'_>, app: &Application, side: &Side, not
     }
 }
 
-fn new_app(app: &Application, manifest: Option<Location>, change: ChangeKind) -> AppCheck {
+pub(crate) fn new_app(app: &Application, manifest: Option<Location>, change: ChangeKind) -> AppCheck {
     let destination = &app.spec.destination;
     let cluster = destination.name.clone().or_else(|| destination.server.clone()).unwrap_or_default();
     let environment = app

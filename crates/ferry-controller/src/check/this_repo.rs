@@ -14,22 +14,27 @@ use std::path::{Path, PathBuf};
 pub struct ThisRepo {
     root: PathBuf,
     urls: Vec<String>,
+    /// Local repositories (paths, `file://`) among the given URLs: the checkout's origin on disk.
+    paths: Vec<PathBuf>,
 }
 
 impl ThisRepo {
     pub fn new(root: &Path, urls: impl IntoIterator<Item = String>) -> Self {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        let mut urls: Vec<String> = urls.into_iter().filter_map(|u| normalise(&u)).collect();
+        let urls: Vec<String> = urls.into_iter().collect();
+        let paths: Vec<PathBuf> =
+            urls.iter().filter_map(|u| local_path(u.trim())).filter_map(|p| p.canonicalize().ok()).collect();
+        let mut urls: Vec<String> = urls.iter().filter_map(|u| normalise(u)).collect();
         urls.sort();
         urls.dedup();
-        ThisRepo { root, urls }
+        ThisRepo { root, urls, paths }
     }
 
     /// Whether `repo_url` names the checkout.
     pub fn is_this(&self, repo_url: &str) -> bool {
         let url = repo_url.trim();
         if let Some(path) = local_path(url) {
-            return path.canonicalize().is_ok_and(|p| p == self.root);
+            return path.canonicalize().is_ok_and(|p| p == self.root || self.paths.contains(&p));
         }
         normalise(url).is_some_and(|n| self.urls.contains(&n))
     }

@@ -21,6 +21,8 @@ pub enum PromotionError {
     Busy { stage: String, id: i64 },
     #[error("{0}")]
     Refused(String),
+    #[error("the gates found {count} blocking problem(s) before the push: {findings}")]
+    GatesBlocked { count: usize, findings: String },
     #[error("promotion step {step} ({index}): {source}")]
     Step {
         step: String,

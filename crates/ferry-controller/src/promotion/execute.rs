@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::promoter::{Promoter, StageRef, now};
 use super::step_config::{self, AppStep, Planned};
-use super::steps::{StepContext, StepOutcome};
+use super::steps::{Step, StepContext, StepOutcome};
 use super::verify::Verdict;
 use super::{PromotionError, facts};
 
@@ -124,8 +124,19 @@ impl Promoter {
         let mut pushed = None;
         let mut synced = false;
         let total = planned.len();
+        let clone = planned.iter().find_map(|p| match p {
+            Planned::Git(Step::GitClone(c)) => Some((c.path.clone(), c.repo_url.clone())),
+            _ => None,
+        });
+        let mut gated = clone.is_none();
         for (index, (step, this)) in s.stage.steps.iter().zip(&planned).enumerate() {
             let label = Planned::label(step);
+            if !gated && matches!(this, Planned::Git(Step::GitPush(_)) | Planned::App(_)) {
+                gated = true;
+                let (path, url) = clone.clone().unwrap_or_default();
+                let outcome = self.gates(s, &ctx, &path, &url).await?;
+                done.push(json!({"step": "gates", "result": outcome}));
+            }
             self.say(&format!("step {}/{total}: {label}", index + 1));
             let what = match this {
                 Planned::Git(git) => {
@@ -178,6 +189,54 @@ impl Promoter {
         })
     }
 
+    /// The Stage's gates on its Applications rendered from the work tree: the findings (JSON)
+    /// when none blocks, else the promotion stops here, before anything is pushed.
+    async fn gates(
+        &self,
+        s: StageRef<'_>,
+        ctx: &StepContext,
+        checkout: &str,
+        url: &str,
+    ) -> Result<serde_json::Value, PromotionError> {
+        self.say("gates: rendering the stage from the work tree");
+        let checkout = ctx.resolve("git-clone.path", checkout).map_err(|source| PromotionError::Step {
+            step: "gates".to_owned(),
+            index: 0,
+            source,
+        })?;
+        let apps: Vec<ferry_api::Application> = super::apps::stage_apps(s, &[])
+            .iter()
+            .map(|name| self.engine.application(name).map(|l| l.value.clone()))
+            .collect::<Result<_, _>>()?;
+        let stage = s.stage.clone();
+        let (control, git, settings) =
+            (self.engine.config_dir().to_path_buf(), self.engine.git.clone(), self.engine.render_settings.clone());
+        let url = url.to_owned();
+        let findings = tokio::task::spawn_blocking(move || {
+            let inputs = super::stage_gates::GateInputs {
+                stage: &stage,
+                apps: &apps,
+                checkout: &checkout,
+                clone_url: &url,
+                control_dir: &control,
+                git: &git,
+                settings: &settings,
+            };
+            super::stage_gates::run(&inputs)
+        })
+        .await
+        .map_err(|e| PromotionError::Refused(format!("the gates stopped: {e}")))?;
+        let blocking: Vec<&crate::check::Finding> = findings.iter().filter(|f| f.blocks()).collect();
+        if !blocking.is_empty() {
+            return Err(PromotionError::GatesBlocked {
+                count: blocking.len(),
+                findings: blocking.iter().map(|f| describe(f)).collect::<Vec<_>>().join("; "),
+            });
+        }
+        self.say(&format!("  gates passed ({} findings, none blocking)", findings.len()));
+        Ok(serde_json::to_value(&findings).unwrap_or_default())
+    }
+
     pub(crate) fn say(&self, line: &str) {
         tracing::info!(target: "ferry::promotion", "{line}");
         if let Some(progress) = &self.progress {
@@ -195,4 +254,15 @@ async fn run_git_step(step: super::steps::Step, ctx: StepContext) -> Result<Step
             source: std::io::Error::other(format!("the step stopped: {e}")),
         }),
     }
+}
+
+/// A finding in one line: gate, rule, where, what.
+fn describe(f: &crate::check::Finding) -> String {
+    let place = match (&f.application, &f.object, &f.location) {
+        (_, _, Some(l)) => format!(" at {}:{}", l.file, l.line),
+        (Some(a), Some(o), None) => format!(" in {a} ({o})"),
+        (Some(a), None, None) => format!(" in {a}"),
+        _ => String::new(),
+    };
+    format!("{} {}{place}: {}", f.gate.as_str(), f.rule, f.message)
 }

@@ -15,6 +15,7 @@ mod promote;
 mod promoter;
 mod rollback;
 pub mod run_loop;
+mod stage_gates;
 mod step_config;
 pub mod steps;
 mod verification;

@@ -64,6 +64,39 @@ end
 return hs
 "#;
 
+/// A Gatekeeper template and constraint: no `latest` image tags (the staging stage's gate).
+const DISALLOWED_TAGS: &str = r#"apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {name: k8sdisallowedtags}
+spec:
+  crd:
+    spec:
+      names: {kind: K8sDisallowedTags}
+      validation:
+        openAPIV3Schema:
+          type: object
+          properties:
+            tags: {type: array, items: {type: string}}
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package k8sdisallowedtags
+        violation[{"msg": msg}] {
+          c := input.review.object.spec.template.spec.containers[_]
+          t := input.parameters.tags[_]
+          endswith(c.image, concat("", [":", t]))
+          msg := sprintf("container <%v> uses a disallowed tag <%v>", [c.name, t])
+        }
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sDisallowedTags
+metadata: {name: no-latest}
+spec:
+  match:
+    kinds: [{apiGroups: [apps], kinds: [Deployment]}]
+  parameters: {tags: [latest]}
+"#;
+
 fn overlay(env: &str) -> String {
     format!(
         "# {env}: the image is pinned by Ferry's promotions\nresources:\n  - ../../base\nnamespace: {env}\nimages:\n  - name: {IMAGE}   # promoted\n    newTag: 0.0.1\n"
@@ -103,7 +136,7 @@ impl World {
         git(&seed, &["init", "-q"]);
         let mut files = vec![("base/deployment.yaml".to_owned(), DEPLOYMENT.to_owned())];
         files.push(("base/kustomization.yaml".to_owned(), "resources: [deployment.yaml]\n".to_owned()));
-        for env in ["dev", "staging", "production"] {
+        for env in ["dev", "staging", "production", "dr"] {
             files.push((format!("overlays/{env}/kustomization.yaml"), overlay(env)));
             files.push((
                 format!("overlays/{env}/namespace.yaml"),
@@ -119,15 +152,22 @@ impl World {
         git(&seed, &["commit", "-q", "-m", "seed"]);
         git(&seed, &["push", "-q", remote.to_str().unwrap(), "HEAD:main"]);
         let world = World { _lk: lk, dir, remote };
-        world.control();
+        world.control("");
         world
     }
 
-    /// Applications per Stage, a Warehouse, the Pipeline, and the custom health check.
-    fn control(&self) {
+    /// The same, with more fields for the production stage (e.g. windows).
+    async fn with_production(extra: &str) -> World {
+        let world = World::new().await;
+        world.control(extra);
+        world
+    }
+
+    /// Applications per Stage, a Warehouse, the Pipeline, policies, and the custom health check.
+    fn control(&self, production_extra: &str) {
         let control = self.dir.path().join("control");
         let remote = self.remote.display().to_string();
-        for env in ["dev", "staging", "production"] {
+        for env in ["dev", "staging", "production", "dr"] {
             let app = format!(
                 "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: web-{env}}}\nspec:\n  source: {{repoURL: '{remote}', path: overlays/{env}, targetRevision: main}}\n  destination: {{name: dev, namespace: {env}}}\n  syncPolicy: {{syncOptions: [CreateNamespace=true]}}\n"
             );
@@ -151,6 +191,7 @@ spec:
       applications: [web-staging]
       accepts: {{upstream: [dev]}}
       autoPromote: true
+      gates: {{policy: {{path: policies}}}}
       verification:
         command: {{run: [sh, -c, 'test ! -e {{DIR}}/broken && echo smoke test passed for $FERRY_FREIGHT'], timeout: 30s}}
 {}    - name: production
@@ -160,14 +201,21 @@ spec:
       approvals:
         required: 2
         from: {{users: [alice, bob, carol]}}
+{production_extra}{}    - name: dr
+      kind: dr
+      follows: production
+      applications: [web-dr]
 {}",
             steps("dev"),
             steps("staging"),
-            steps("production")
+            steps("production"),
+            steps("dr")
         )
         .replace("{REMOTE}", &remote)
         .replace("{DIR}", &self.dir.path().display().to_string());
         std::fs::write(control.join("pipeline.yaml"), pipeline).unwrap();
+        std::fs::create_dir_all(control.join("policies")).unwrap();
+        std::fs::write(control.join("policies/disallowed-tags.yaml"), DISALLOWED_TAGS).unwrap();
         let health = control.join("resource_customizations/apps/Deployment");
         std::fs::create_dir_all(&health).unwrap();
         std::fs::write(health.join("health.lua"), HEALTH_LUA).unwrap();
@@ -248,6 +296,7 @@ async fn freight_flows_to_staging_by_itself_and_waits_for_two_approvals_before_p
     assert_eq!(world.pinned("staging"), "1.2.0");
     assert_eq!(world.pinned("production"), "0.0.1", "production waits for approvals");
     assert_eq!(world.commits(), before + 2, "one commit per stage");
+    assert_eq!(world.pinned("dr"), "0.0.1", "dr waits for production");
     assert_eq!(running_image(&p, "dev").await, format!("{IMAGE}:1.2.0"));
     assert_eq!(running_image(&p, "staging").await, format!("{IMAGE}:1.2.0"));
 
@@ -276,6 +325,8 @@ async fn freight_flows_to_staging_by_itself_and_waits_for_two_approvals_before_p
     p.tick().await.unwrap();
     assert_eq!(world.pinned("production"), "1.2.0");
     assert_eq!(running_image(&p, "production").await, format!("{IMAGE}:1.2.0"));
+    assert_eq!(world.pinned("dr"), "1.2.0", "the dr stage follows production by itself");
+    assert_eq!(running_image(&p, "dr").await, format!("{IMAGE}:1.2.0"));
     let history = p.engine.store.promotions("web", "production", 10).await.unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!((history[0].phase, history[0].requested_by.as_str()), (PromotionPhase::Succeeded, "ferry"));
@@ -437,4 +488,63 @@ async fn a_failing_verification_command_rolls_staging_back() {
         3,
         "a failed rollback does not roll back again"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocking_policy_finding_stops_the_promotion_before_its_push() {
+    let world = World::new().await;
+    let p = world.promoter().await;
+    let latest = world.freight(&p, "latest", 1_000).await;
+    let req = |stage: &str| PromoteRequest {
+        pipeline: None,
+        stage: stage.into(),
+        freight: latest.alias.clone(),
+        requested_by: "carol".into(),
+        override_window: None,
+    };
+    assert_eq!(p.promote(&req("dev")).await.unwrap().phase, PromotionPhase::Succeeded, "dev has no policy gate");
+    let before = world.commits();
+    let stopped = p.promote(&req("staging")).await.unwrap();
+    assert_eq!(stopped.phase, PromotionPhase::Errored);
+    assert!(
+        stopped.message.contains("policy K8sDisallowedTags/no-latest")
+            && stopped.message.contains("disallowed tag <latest>"),
+        "{}",
+        stopped.message
+    );
+    assert_eq!(world.commits(), before, "nothing was pushed");
+    assert_eq!(world.pinned("staging"), "0.0.1");
+    assert!(!stopped.deployed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_freeze_window_refuses_promotion_unless_overridden_and_audited() {
+    let freeze = "      windows: [{kind: deny, days: [Mon, Tue, Wed, Thu, Fri, Sat, Sun], start: \"00:00\", end: \"24:00\", timezone: Europe/Berlin}]\n";
+    let world = World::with_production(freeze).await;
+    let p = world.promoter().await;
+    let f = world.freight(&p, "3.0.0", 1_000).await;
+    let req = |stage: &str, override_window: Option<&str>| PromoteRequest {
+        pipeline: None,
+        stage: stage.into(),
+        freight: f.alias.clone(),
+        requested_by: "alice".into(),
+        override_window: override_window.map(str::to_owned),
+    };
+    for stage in ["dev", "staging"] {
+        assert_eq!(p.promote(&req(stage, None)).await.unwrap().phase, PromotionPhase::Succeeded);
+    }
+    for user in ["alice", "bob"] {
+        p.decide(&approval(&f.alias, user)).await.unwrap();
+    }
+    let prod = p.stage(None, "production").unwrap();
+    let next = p.next_for(prod).await.unwrap();
+    assert!(matches!(&next, Next::Wait { reason, .. } if reason.contains("deny window")), "{next:?}");
+    let refused = p.promote(&req("production", None)).await.unwrap_err().to_string();
+    assert!(refused.contains("deny window") && refused.contains("Europe/Berlin"), "{refused}");
+    let done = p.promote(&req("production", Some("INC-42 hotfix"))).await.unwrap();
+    assert_eq!(done.phase, PromotionPhase::Succeeded, "{}", done.message);
+    let log = p.engine.store.audit_log(Some("web/production"), 20).await.unwrap();
+    let overridden = log.iter().find(|e| e.action == "window.overridden").expect("the override is audited");
+    assert_eq!(overridden.actor, "alice");
+    assert_eq!(overridden.detail["reason"], "INC-42 hotfix");
 }
