@@ -4,7 +4,6 @@
 //! push. Freight is recorded in the store as a Warehouse would record it.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,17 +22,9 @@ struct World {
     remote: PathBuf,
 }
 
+/// `git` isolated from the machine's configuration (the shared test helper).
 fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    crate::support::git(dir, dir, args)
 }
 
 const DEPLOYMENT: &str = "\
