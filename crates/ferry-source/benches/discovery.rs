@@ -118,7 +118,7 @@ impl Counts {
             &self.other
         };
         counter.fetch_add(1, Ordering::SeqCst);
-        counter as *const _ == &self.tags as *const _
+        std::ptr::eq(counter, &self.tags)
     }
 }
 
@@ -455,7 +455,8 @@ fn row(case: &str, subs: usize, r: &Round, budget: f64) {
         return;
     }
     let q = r.requests;
-    let floor = q.total() as f64 / budget;
+    // The budget paces Ferry's registry calls; oci-client's `GET /v2/` before each is not paced.
+    let floor = (q.total() - q.ping) as f64 / budget;
     println!(
         "| {case} | {subs} | {} | {} / {} | {} | {} | {} | {} | {} | {} | {} | {:.1} | {:.0} s | {} |",
         ms(r.wall),
@@ -546,7 +547,7 @@ async fn main() {
     println!("Registry tag pagination: {pagination}");
     println!();
     println!(
-        "| case | subscriptions | wall time | per subscription p50 / max | requests | tag lists | manifest HEAD | manifest GET | blob GET | `GET /v2/` | other | per subscription | at the default budget ({default_budget}/s) at least | candidates |"
+        "| case | subscriptions | wall time | per subscription p50 / max | requests | tag lists | manifest HEAD | manifest GET | blob GET | `GET /v2/` | other | per subscription | calls ÷ default budget ({default_budget}/s) | candidates |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     println!(
