@@ -1,7 +1,7 @@
 //! The OCI registry client used by image and OCI chart discovery: `oci-client` with one
 //! timeout per call, one rate budget per registry host, and errors that name the registry.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -91,18 +91,24 @@ impl Registries {
         }
     }
 
-    /// Every tag of `repo`, page by page.
+    /// Every tag of `repo`, page by page, each once. A registry that ignores `n` and `last`
+    /// (distribution 2.8 answers every `tags/list` with the whole list) ends the walk with
+    /// the first page that brings no tag not seen before, so it costs one page more at most.
     pub(crate) async fn tags(&self, repo: &ImageRepo, auth: &RegistryAuth) -> Result<Vec<String>, DiscoveryError> {
         let reference = repo.at("latest");
         let mut all: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut last: Option<String> = None;
         loop {
-            let last = all.last().cloned();
             let page = self
                 .call(repo, "listing tags", self.client.list_tags(&reference, auth, Some(TAGS_PAGE), last.as_deref()))
                 .await?;
             let count = page.tags.len();
-            all.extend(page.tags.into_iter().filter(|t| Some(t) != last.as_ref()));
-            if count < TAGS_PAGE || all.len() >= MAX_TAGS || all.last() == last.as_ref() {
+            let before = all.len();
+            last = page.tags.last().cloned();
+            all.extend(page.tags.into_iter().filter(|t| seen.insert(t.clone())));
+            // A short page is the last; a longer one means `n` was ignored and this was all.
+            if count != TAGS_PAGE || all.len() == before || all.len() >= MAX_TAGS {
                 break;
             }
         }

@@ -185,3 +185,29 @@ async fn a_hanging_registry_does_not_delay_another() {
     assert!(err.to_string().contains(&hanging.host), "{err}");
     assert!(slow_took < Duration::from_secs(10), "the timeout bounds the hanging call: {slow_took:?}");
 }
+
+/// distribution 2.8 ignores `n` and `last` and answers every `tags/list` with the whole list:
+/// with a full first page (1,000 tags asked for), discovery must still see each tag once
+/// (it used to re-read the list until 100,000 tags and offer one tag 20 times).
+#[tokio::test]
+async fn a_registry_that_ignores_tag_pagination_gives_each_tag_once() {
+    use futures::StreamExt;
+    let dir = tempfile::tempdir().unwrap();
+    let registry = Registry::start().await;
+    let image_type = "application/vnd.oci.image.manifest.v1+json";
+    let pushed = registry.push_image("acme/many", Some("1.0.0"), "2024-01-01T00:00:00Z", "amd64").await;
+    let url = format!("http://{}/v2/acme/many/manifests/{}", registry.host, pushed.digest);
+    let response = reqwest::Client::new().get(url).header("accept", image_type).send().await.unwrap();
+    let manifest = response.bytes().await.unwrap().to_vec();
+    let (registry, manifest) = (&registry, &manifest);
+    futures::stream::iter(1..=1000)
+        .for_each_concurrent(16, |n| async move {
+            registry.push_manifest("acme/many", &format!("1.0.{n}"), image_type, manifest).await;
+        })
+        .await;
+    let discovery = discovery_for(dir.path(), &[&registry.host]);
+    let repo = format!("{}/acme/many", registry.host);
+    let found = discovery.discover(&Subscription::Image(image(&repo, Strategy::SemVer))).await.unwrap();
+    let expected: Vec<String> = (981..=1000).rev().map(|n| format!("1.0.{n}")).collect();
+    assert_eq!(names(&found), expected);
+}

@@ -50,6 +50,9 @@ impl Registry {
     }
 
     async fn start_with(credentials: Option<(String, String)>) -> Registry {
+        // Before the child starts: the reqwest client below needs it, and a panic there would
+        // leave the registry running.
+        ferry_source::install_crypto_provider();
         let dir = tempfile::tempdir().unwrap();
         let port = closed_port();
         let host = format!("127.0.0.1:{port}");
