@@ -539,3 +539,36 @@ async fn a_freeze_window_refuses_promotion_unless_overridden_and_audited() {
     assert_eq!(overridden.actor, "alice");
     assert_eq!(overridden.detail["reason"], "INC-42 hotfix");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registry_that_is_down_backs_off_without_holding_up_other_warehouses() {
+    let world = World::new().await;
+    let control = world.dir.path().join("control");
+    let warehouses = format!(
+        "apiVersion: ferry.dev/v1alpha1\nkind: Warehouse\nmetadata: {{name: web}}\nspec:\n  interval: 10m\n  subscriptions:\n    - image: {{repoURL: 127.0.0.1:9/acme/web}}\n---\napiVersion: ferry.dev/v1alpha1\nkind: Warehouse\nmetadata: {{name: config}}\nspec:\n  subscriptions:\n    - git: {{repoURL: '{}', branch: main}}\n",
+        world.remote.display()
+    );
+    std::fs::write(control.join("warehouse.yaml"), warehouses).unwrap();
+    let p = world.promoter().await;
+
+    let mut outcomes = p.poll_due().await.unwrap();
+    outcomes.sort_by(|a, b| a.warehouse.cmp(&b.warehouse));
+    assert_eq!(outcomes.len(), 2);
+    assert!(outcomes[0].new_freight.is_some(), "the Git warehouse made Freight: {:?}", outcomes[0]);
+    let down = outcomes[1].error.as_deref().unwrap_or_default();
+    assert!(down.contains("127.0.0.1:9"), "the error names the registry: {down}");
+    let polls = p.engine.store.warehouse_polls().await.unwrap();
+    let web = polls.iter().find(|w| w.warehouse == "web").unwrap();
+    assert_eq!((web.failures, web.next_poll - web.polled_at), (1, 10), "first retry after 10 s, not the 10 m interval");
+    assert!(p.poll_due().await.unwrap().is_empty(), "nothing is due again at once");
+
+    let again = p.refresh("web").await.unwrap();
+    assert!(again.error.is_some());
+    let polls = p.engine.store.warehouse_polls().await.unwrap();
+    let web = polls.iter().find(|w| w.warehouse == "web").unwrap();
+    assert_eq!((web.failures, web.next_poll - web.polled_at), (2, 20), "the backoff doubles");
+    let freight = p.engine.store.freight_list(Some("config"), 10).await.unwrap();
+    assert_eq!(freight.len(), 1);
+    let log = p.engine.store.audit_log(Some("warehouse/config"), 10).await.unwrap();
+    assert_eq!(log[0].action, "freight.created");
+}
