@@ -13,6 +13,9 @@ use super::step_config::AppStep;
 use crate::app::SyncRequest;
 use crate::status::SyncStatus;
 
+/// How often `wait-healthy` looks again (the status comes from the live cache, no API calls).
+const POLL: Duration = Duration::from_millis(100);
+
 impl Promoter {
     /// Runs one Application step; what it did, for the promotion's record.
     pub(crate) async fn app_step(
@@ -70,7 +73,7 @@ impl Promoter {
                         status.health
                     )));
                 }
-                tokio::time::sleep(Duration::from_millis(500)).await;
+                tokio::time::sleep(POLL).await;
             }
         }
         Ok(format!("{} Synced and Healthy", apps.join(", ")))
