@@ -14,7 +14,7 @@ mod yaml_update;
 use serde::Serialize;
 
 pub use argocd_sync::ArgocdSync;
-pub use git_clone::{DEFAULT_CHECKOUT, GitClone};
+pub use git_clone::{DEFAULT_CHECKOUT, GitClone, StageBranch};
 pub use git_commit::GitCommit;
 pub use git_push::{DEFAULT_MAX_ATTEMPTS, GitPush};
 pub use kustomize_set_image::{ImageUpdate, KustomizeSetImage};

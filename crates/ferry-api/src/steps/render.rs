@@ -12,17 +12,12 @@ use crate::decode::{Decoder, Fields};
 pub struct Render {
     /// The source directory (plain YAML, kustomization or chart), in the working tree.
     pub path: String,
-    /// Where the rendered YAML is written, in the working tree; replaced on every promotion.
+    /// The folder the rendered YAML (`manifests.yaml`) is written to, in the working tree —
+    /// usually a `git-clone` `stageBranch` checkout; its files are replaced on every promotion.
     pub out_path: String,
 }
 
 pub(crate) fn decode(d: &mut Decoder, f: &mut Fields<'_>) -> Option<StepAction> {
-    d.unsupported(
-        f.line(),
-        &f.path("uses"),
-        "the `render` step (rendered manifests committed to a stage branch) is not available yet; \
-         let the Stage's Applications render their source",
-    );
     let path = super::required_path(d, f, "path", "the source directory to render, in the working tree");
     let out_path = super::required_path(d, f, "outPath", "the folder the rendered YAML is written to");
     Some(StepAction::Render(Render { path: path?, out_path: out_path? }))

@@ -124,8 +124,12 @@ impl Promoter {
         let mut pushed = None;
         let mut synced = false;
         let total = planned.len();
+        // The gates read what will be pushed: the stage-branch checkout when there is one.
         let clone = planned.iter().find_map(|p| match p {
-            Planned::Git(Step::GitClone(c)) => Some((c.path.clone(), c.repo_url.clone())),
+            Planned::Git(Step::GitClone(c)) => {
+                let dir = c.stage_branch.as_ref().map_or(c.path.clone(), |b| b.path.clone());
+                Some((dir, c.repo_url.clone()))
+            }
             _ => None,
         });
         let mut gated = clone.is_none();
@@ -153,6 +157,10 @@ impl Promoter {
                     synced = true;
                     self.app_step(s, app_step, &revisions, pushed.is_some()).await?
                 }
+                Planned::Render { path, out_path } => self
+                    .render_step(s, &ctx, path, out_path)
+                    .await
+                    .map_err(|source| PromotionError::Step { step: label.clone(), index, source })?,
             };
             self.say(&format!("  {what}"));
             done.push(json!({"step": label, "result": what}));
@@ -235,6 +243,32 @@ impl Promoter {
         }
         self.say(&format!("  gates passed ({} findings, none blocking)", findings.len()));
         Ok(serde_json::to_value(&findings).unwrap_or_default())
+    }
+
+    /// The `render` step, on a blocking thread.
+    async fn render_step(
+        &self,
+        s: StageRef<'_>,
+        ctx: &StepContext,
+        path: &str,
+        out_path: &str,
+    ) -> Result<String, super::steps::StepError> {
+        let template = super::apps::stage_apps(s, &[])
+            .first()
+            .and_then(|name| self.engine.application(name).ok())
+            .map(|l| l.value.clone());
+        let (ctx, path, out_path) = (ctx.clone(), path.to_owned(), out_path.to_owned());
+        let (settings, git) = (self.engine.render_settings.clone(), self.engine.git.clone());
+        tokio::task::spawn_blocking(move || {
+            super::render_step::run(&ctx, &path, &out_path, template.as_ref(), &settings, &git)
+        })
+        .await
+        .unwrap_or_else(|e| {
+            Err(super::steps::StepError::Io {
+                file: "(render)".to_owned(),
+                source: std::io::Error::other(e.to_string()),
+            })
+        })
     }
 
     pub(crate) fn say(&self, line: &str) {

@@ -13,6 +13,7 @@ mod facts;
 mod gate;
 mod promote;
 mod promoter;
+mod render_step;
 mod rollback;
 pub mod run_loop;
 mod stage_gates;

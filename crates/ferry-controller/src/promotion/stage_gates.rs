@@ -100,14 +100,21 @@ fn render(inputs: &GateInputs<'_>, repo: &LocalRepo, findings: &mut Vec<Finding>
     out
 }
 
-/// Secrets in what the promotion committed (`@{upstream}..HEAD`), with Ferry's default rules.
+/// Secrets in what the promotion committed (`@{upstream}..HEAD`; the whole branch when it is
+/// new), with Ferry's default rules.
 fn secrets(root: &Path) -> Vec<Finding> {
+    let has_upstream = std::process::Command::new("git")
+        .args(["rev-parse", "--verify", "--quiet", "@{upstream}"])
+        .current_dir(root)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let range = if has_upstream { "@{upstream}..HEAD" } else { "HEAD" };
     let scanner = match Scanner::new(SecretsConfig::default_rules()) {
         Ok(s) => s,
         Err(e) => return vec![error(Gate::Secrets, e.to_string())],
     };
     let options = ScanOptions { redact: 100, ..ScanOptions::default() };
-    match scanner.scan_git(root, Some("@{upstream}..HEAD"), &options) {
+    match scanner.scan_git(root, Some(range), &options) {
         Ok(report) => report
             .findings
             .iter()

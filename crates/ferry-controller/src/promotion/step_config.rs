@@ -23,6 +23,11 @@ pub enum AppStep {
 pub enum Planned {
     Git(Step),
     App(AppStep),
+    /// `render`: the source directory `path` rendered into `out_path` (both in the work dir).
+    Render {
+        path: String,
+        out_path: String,
+    },
 }
 
 impl Planned {
@@ -52,7 +57,11 @@ pub fn plan(step: &PromotionStep, revisions: &[Revision]) -> Result<Planned, Ste
             repo_url: c.repo_url.clone(),
             branch: c.branch.clone().unwrap_or_else(|| "main".to_owned()),
             path: c.path.clone(),
-            stage_branch: None,
+            stage_branch: c.stage_branch.as_ref().map(|b| steps::StageBranch {
+                branch: b.branch.clone(),
+                path: b.path.clone(),
+                create: true,
+            }),
         })),
         StepAction::KustomizeSetImage(k) => Planned::Git(Step::KustomizeSetImage(steps::KustomizeSetImage {
             path: k.path.clone(),
@@ -82,13 +91,7 @@ pub fn plan(step: &PromotionStep, revisions: &[Revision]) -> Result<Planned, Ste
         StepAction::WaitHealthy(w) => {
             Planned::App(AppStep::WaitHealthy(w.apps.iter().map(|a| a.name.clone()).collect(), w.timeout))
         }
-        StepAction::Render(_) => {
-            return Err(StepError::Config {
-                step: "render",
-                field: "(step)".to_owned(),
-                message: "the render step (rendered-manifests branches) is not available yet".to_owned(),
-            });
-        }
+        StepAction::Render(r) => Planned::Render { path: r.path.clone(), out_path: r.out_path.clone() },
     })
 }
 

@@ -127,7 +127,7 @@ impl World {
         git(&seed, &["init", "-q"]);
         let mut files = vec![("base/deployment.yaml".to_owned(), DEPLOYMENT.to_owned())];
         files.push(("base/kustomization.yaml".to_owned(), "resources: [deployment.yaml]\n".to_owned()));
-        for env in ["dev", "staging", "production", "dr"] {
+        for env in ["dev", "staging", "production", "dr", "rendered"] {
             files.push((format!("overlays/{env}/kustomization.yaml"), overlay(env)));
             files.push((
                 format!("overlays/{env}/namespace.yaml"),
@@ -158,9 +158,15 @@ impl World {
     fn control(&self, production_extra: &str) {
         let control = self.dir.path().join("control");
         let remote = self.remote.display().to_string();
-        for env in ["dev", "staging", "production", "dr"] {
+        for env in ["dev", "staging", "production", "dr", "rendered"] {
+            // The rendered stage's Application reads its stage branch, which holds plain YAML.
+            let (path, revision) = if env == "rendered" {
+                (".".to_owned(), "stage/rendered")
+            } else {
+                (format!("overlays/{env}"), "main")
+            };
             let app = format!(
-                "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: web-{env}}}\nspec:\n  source: {{repoURL: '{remote}', path: overlays/{env}, targetRevision: main}}\n  destination: {{name: dev, namespace: {env}}}\n  syncPolicy: {{syncOptions: [CreateNamespace=true]}}\n"
+                "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: web-{env}}}\nspec:\n  source: {{repoURL: '{remote}', path: {path}, targetRevision: {revision}}}\n  destination: {{name: dev, namespace: {env}}}\n  syncPolicy: {{syncOptions: [CreateNamespace=true]}}\n"
             );
             std::fs::create_dir_all(&control).unwrap();
             std::fs::write(control.join(format!("app-{env}.yaml")), app).unwrap();
@@ -196,7 +202,24 @@ spec:
       kind: dr
       follows: production
       applications: [web-dr]
-{}",
+{}    - name: rendered
+      applications: [web-rendered]
+      accepts: {{upstream: [dev]}}
+      steps:
+        - uses: git-clone
+          with: {{repoURL: '{{REMOTE}}', branch: main, stageBranch: {{branch: stage/rendered}}}}
+        - uses: kustomize-set-image
+          with: {{path: repo/overlays/rendered, images: [{{image: {IMAGE}}}]}}
+        - uses: render
+          with: {{path: repo/overlays/rendered, outPath: out}}
+        - uses: git-commit
+          with: {{path: out}}
+        - uses: git-push
+          with: {{path: out}}
+        - uses: argocd-sync
+        - uses: wait-healthy
+          with: {{timeout: 20s}}
+",
             steps("dev"),
             steps("staging"),
             steps("production"),
@@ -571,4 +594,31 @@ async fn a_registry_that_is_down_backs_off_without_holding_up_other_warehouses()
     assert_eq!(freight.len(), 1);
     let log = p.engine.store.audit_log(Some("warehouse/config"), 10).await.unwrap();
     assert_eq!(log[0].action, "freight.created");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_render_step_commits_plain_manifests_to_a_stage_branch() {
+    let world = World::new().await;
+    let p = world.promoter().await;
+    let f = world.freight(&p, "4.1.0", 1_000).await;
+    let before = world.commits();
+    for stage in ["dev", "rendered"] {
+        let req = PromoteRequest {
+            pipeline: None,
+            stage: stage.into(),
+            freight: f.alias.clone(),
+            requested_by: "carol".into(),
+            override_window: None,
+        };
+        let rec = p.promote(&req).await.unwrap();
+        assert_eq!(rec.phase, PromotionPhase::Succeeded, "{stage}: {}", rec.message);
+    }
+    let rendered = git(&world.remote, &["show", "stage/rendered:manifests.yaml"]);
+    assert!(rendered.contains(&format!("image: {IMAGE}:4.1.0")), "{rendered}");
+    assert!(rendered.contains("namespace: rendered") && rendered.contains("kind: Deployment"), "{rendered}");
+    let files = git(&world.remote, &["ls-tree", "--name-only", "stage/rendered"]);
+    assert_eq!(files, "manifests.yaml", "the stage branch holds only the rendered manifests");
+    assert_eq!(world.commits(), before + 1, "main got dev's commit only; the render went to the stage branch");
+    assert_eq!(world.pinned("rendered"), "0.0.1", "the source overlay on main is untouched");
+    assert_eq!(running_image(&p, "rendered").await, format!("{IMAGE}:4.1.0"));
 }
