@@ -103,8 +103,15 @@ impl Store {
         Ok(())
     }
 
-    /// The Stage now runs this promotion's Freight; verification comes next.
+    /// The promotion's commit reached the Stage's branch: from now on a failure rolls back.
     pub async fn mark_deployed(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE promotions SET deployed = 1 WHERE id = ?").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Steps, sync and health wait are done: verification runs (a resumed promotion in this
+    /// phase only verifies again).
+    pub async fn mark_verifying(&self, id: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE promotions SET deployed = 1, phase = 'Verifying' WHERE id = ?")
             .bind(id)
             .execute(&self.pool)

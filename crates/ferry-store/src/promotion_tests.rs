@@ -54,6 +54,9 @@ async fn one_promotion_at_a_time_per_stage_resumable_step_by_step() {
     assert_eq!(unfinished.len(), 2);
     assert_eq!((unfinished[0].next_step, unfinished[0].commit_sha.as_deref()), (2, Some("c0ffee")));
     store.mark_deployed(id).await.unwrap();
+    let pushed = store.promotion(id).await.unwrap().unwrap();
+    assert_eq!((pushed.deployed, pushed.phase), (true, PromotionPhase::Running), "pushed, not yet synced");
+    store.mark_verifying(id).await.unwrap();
     assert_eq!(store.promotion(id).await.unwrap().unwrap().phase, PromotionPhase::Verifying);
     let end = PromotionEnd { phase: PromotionPhase::Succeeded, message: "verified", verification: None, at: 130 };
     store.finish_promotion(id, &end, "demo/dev").await.unwrap();

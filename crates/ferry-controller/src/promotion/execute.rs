@@ -35,7 +35,9 @@ impl Promoter {
             .await?
             .ok_or_else(|| PromotionError::UnknownFreight { name: rec.freight_id.clone() })?;
         self.say(&format!("promoting {} to {} (#{id})", freight.alias, rec.stage));
-        if !rec.deployed
+        // A promotion resumed while verifying only verifies again; any earlier stop runs the
+        // (idempotent) steps, sync and health wait again.
+        if rec.phase != PromotionPhase::Verifying
             && let Err(e) = self.deploy(&rec, s, &freight).await
         {
             let deployed = self.record(id).await?.deployed;
@@ -171,7 +173,7 @@ impl Promoter {
             self.app_step(s, &AppStep::Sync(apps.clone()), &revisions, pushed.is_some()).await?;
             self.app_step(s, &AppStep::WaitHealthy(apps, DEFAULT_HEALTH_TIMEOUT), &revisions, true).await?;
         }
-        self.engine.store.mark_deployed(rec.id).await?;
+        self.engine.store.mark_verifying(rec.id).await?;
         Ok(())
     }
 

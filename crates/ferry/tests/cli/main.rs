@@ -13,6 +13,7 @@ mod kubectl;
 mod lifecycle;
 mod pipeline;
 mod policy;
+mod promotion;
 mod render;
 mod scan;
 mod schema;
