@@ -85,15 +85,17 @@ impl HelmProgram {
         let command = describe(args);
         let io =
             |e: std::io::Error| HelmError::Io { chart: chart.to_owned(), message: format!("cannot run helm: {e}") };
-        let mut child = Command::new(&program)
-            .args(args)
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .current_dir(cwd)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(io)?;
+        let mut child = spawn(|| {
+            Command::new(&program)
+                .args(args)
+                .envs(env.iter().map(|(k, v)| (k, v)))
+                .current_dir(cwd)
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+        })
+        .map_err(io)?;
         let (overflow_tx, overflow_rx) = mpsc::channel();
         let stdout = child.stdout.take().map(|pipe| spawn_reader(pipe, self.max_output_bytes, Some(overflow_tx)));
         let stderr = child.stderr.take().map(|pipe| spawn_reader(pipe, MAX_STDERR_BYTES, None));
@@ -189,6 +191,21 @@ fn kill(child: &mut Child) {
 /// The command line for messages: `template rel /tmp/…/chart -f values.yaml`.
 fn describe(args: &[OsString]) -> String {
     args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
+}
+
+/// Spawns, retrying briefly while the program file is still open for writing somewhere
+/// (ETXTBSY: another thread of this process forked while the file was being written, e.g. a
+/// helm binary just installed or replaced); other errors return at once.
+fn spawn(start: impl Fn() -> std::io::Result<std::process::Child>) -> std::io::Result<std::process::Child> {
+    let mut delay = Duration::from_millis(10);
+    for _ in 0..8 {
+        match start() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => std::thread::sleep(delay),
+            other => return other,
+        }
+        delay *= 2;
+    }
+    start()
 }
 
 #[cfg(test)]
