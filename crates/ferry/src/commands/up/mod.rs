@@ -122,7 +122,7 @@ fn print_next_steps(env: &Path, repo: &Path) {
         repo.display()
     );
     println!(
-        "  touch {}/break-dev                   # dev's smoke test fails: the next build is rolled back",
+        "  touch {}/break-dev                   # dev's next smoke test fails once: that build is rolled back",
         env.parent().map_or(".".into(), |p| p.display().to_string())
     );
     println!("  ferry audit list");
