@@ -60,7 +60,7 @@ impl Promoter {
     /// What `s` does next.
     pub async fn next_for(&self, s: StageRef<'_>) -> Result<Next, PromotionError> {
         let store = &self.engine.store;
-        let (state, _) = facts::pipeline_state(store, &s.pipeline.metadata.name).await?;
+        let state = facts::pipeline_state(store, &s.pipeline.metadata.name).await?;
         let records = store.freight_list(None, CANDIDATES).await?;
         let views: Vec<FreightView> = records.iter().map(facts::view).collect();
         let mut verdicts = std::collections::HashMap::new();

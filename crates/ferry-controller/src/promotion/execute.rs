@@ -89,7 +89,7 @@ impl Promoter {
     }
 
     async fn roll_back_after_failure(&self, s: StageRef<'_>, failed: &PromotionRecord) -> Result<(), PromotionError> {
-        let (state, _) = facts::pipeline_state(&self.engine.store, &failed.pipeline).await?;
+        let state = facts::pipeline_state(&self.engine.store, &failed.pipeline).await?;
         let Some(target) = state.rollback_target(&failed.stage, &failed.freight_id) else {
             self.say(&format!("no verified freight to roll {} back to", failed.stage));
             return Ok(());

@@ -5,13 +5,10 @@ use ferry_core::promotion::{FreightView, Outcome, PipelineState, PromotionFact};
 use ferry_store::{FreightRecord, PromotionPhase, PromotionRecord, Store, StoreError};
 
 /// The state of a Pipeline from its promotions.
-pub async fn pipeline_state(
-    store: &Store,
-    pipeline: &str,
-) -> Result<(PipelineState, Vec<PromotionRecord>), StoreError> {
+pub async fn pipeline_state(store: &Store, pipeline: &str) -> Result<PipelineState, StoreError> {
     let records = store.pipeline_promotions(pipeline).await?;
     let facts: Vec<PromotionFact> = records.iter().map(fact).collect();
-    Ok((PipelineState::from_facts(&facts), records))
+    Ok(PipelineState::from_facts(&facts))
 }
 
 fn fact(p: &PromotionRecord) -> PromotionFact {

@@ -27,7 +27,7 @@ impl Promoter {
     pub async fn promote(&self, req: &PromoteRequest) -> Result<PromotionRecord, PromotionError> {
         let s = self.stage(req.pipeline.as_deref(), &req.stage)?;
         let freight = self.freight(&req.freight).await?;
-        let (state, _) = facts::pipeline_state(&self.engine.store, &s.pipeline.metadata.name).await?;
+        let state = facts::pipeline_state(&self.engine.store, &s.pipeline.metadata.name).await?;
         let at = now();
         let blocked = self.blockers(s, &freight, &state, at, req.override_window.is_some()).await?;
         if !blocked.is_empty() {

@@ -19,7 +19,7 @@ impl Promoter {
         by: &str,
     ) -> Result<PromotionRecord, PromotionError> {
         let s = self.stage(pipeline, stage)?;
-        let (state, _) = facts::pipeline_state(&self.engine.store, &s.pipeline.metadata.name).await?;
+        let state = facts::pipeline_state(&self.engine.store, &s.pipeline.metadata.name).await?;
         let record = state.stage(stage);
         let target = match to {
             Some(name) => {

@@ -115,19 +115,7 @@ fn secrets(root: &Path) -> Vec<Finding> {
     };
     let options = ScanOptions { redact: 100, ..ScanOptions::default() };
     match scanner.scan_git(root, Some(range), &options) {
-        Ok(report) => report
-            .findings
-            .iter()
-            .map(|leak| Finding {
-                gate: Gate::Secrets,
-                rule: leak.rule_id.clone(),
-                level: Level::Error,
-                application: None,
-                object: None,
-                location: Some(crate::check::Location { file: leak.file.clone(), line: leak.start_line.max(1) }),
-                message: format!("{} (fingerprint {})", leak.description, leak.fingerprint),
-            })
-            .collect(),
+        Ok(report) => report.findings.iter().map(crate::check::gates::secrets::finding_of).collect(),
         Err(e) => vec![error(Gate::Secrets, e.to_string())],
     }
 }

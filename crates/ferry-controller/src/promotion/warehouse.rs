@@ -70,7 +70,8 @@ impl Promoter {
             let known: Vec<String> = self.warehouses().iter().map(|w| w.metadata.name.clone()).collect();
             PromotionError::Refused(format!("no warehouse {name:?}; warehouses: {}", known.join(", ")))
         })?;
-        Ok(self.poll(w, true).await)
+        let failures = failures_in(&self.engine.store.warehouse_polls().await?, name);
+        Ok(self.poll(w, true, failures).await)
     }
 
     /// Polls every Warehouse whose poll is due, concurrently.
@@ -83,14 +84,18 @@ impl Promoter {
             .filter(|w| polls.iter().find(|p| p.warehouse == w.metadata.name).is_none_or(|p| p.next_poll <= at))
             .collect();
         let auto = |w: &Warehouse| w.spec.freight_creation_policy == FreightCreationPolicy::Automatic;
-        Ok(futures::future::join_all(due.into_iter().map(|w| self.poll(w, auto(w)))).await)
+        let polls = &polls;
+        Ok(futures::future::join_all(
+            due.into_iter().map(|w| self.poll(w, auto(w), failures_in(polls, &w.metadata.name))),
+        )
+        .await)
     }
 
-    async fn poll(&self, w: &Warehouse, create: bool) -> PollOutcome {
+    /// Polls `w`; `failures`: its polls failed in a row so far (for the backoff).
+    async fn poll(&self, w: &Warehouse, create: bool, failures: u32) -> PollOutcome {
         let name = w.metadata.name.clone();
         let result = self.discover(w).await;
         let at = now();
-        let failures = self.failures(&name).await;
         let interval = w.spec.interval;
         let (outcome, next, error) = match result {
             Ok(found) => {
@@ -119,11 +124,6 @@ impl Promoter {
 
     fn failed(&self, name: &str, error: String) -> PollOutcome {
         PollOutcome { warehouse: name.to_owned(), new_freight: None, newest: None, error: Some(error) }
-    }
-
-    async fn failures(&self, name: &str) -> u32 {
-        let polls = self.engine.store.warehouse_polls().await.unwrap_or_default();
-        polls.iter().find(|p| p.warehouse == name).map_or(0, |p| u32::try_from(p.failures).unwrap_or(u32::MAX))
     }
 
     /// The Freight of the newest Revision of every subscription.
@@ -165,6 +165,11 @@ impl Promoter {
         }
         Ok(new)
     }
+}
+
+/// How many polls of `warehouse` failed in a row.
+fn failures_in(polls: &[ferry_store::WarehousePoll], warehouse: &str) -> u32 {
+    polls.iter().find(|p| p.warehouse == warehouse).map_or(0, |p| u32::try_from(p.failures).unwrap_or(u32::MAX))
 }
 
 /// 10 s, 20 s, 40 s, … after failures in a row, never more than the interval.

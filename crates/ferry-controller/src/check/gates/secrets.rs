@@ -26,7 +26,7 @@ pub fn scan(
     Ok((report, findings))
 }
 
-fn finding_of(leak: &ferry_gates::secrets::Finding) -> Finding {
+pub(crate) fn finding_of(leak: &ferry_gates::secrets::Finding) -> Finding {
     let commit = if leak.commit.is_empty() {
         String::new()
     } else {

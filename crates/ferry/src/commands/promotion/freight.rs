@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use ferry_controller::promotion::{self, Promoter};
 use ferry_core::freight::Revision;
+use ferry_core::promotion::PipelineState;
 use ferry_store::FreightRecord;
 use serde_json::json;
 
@@ -18,13 +19,23 @@ pub async fn run(globals: &Globals, cmd: &FreightCommand) -> anyhow::Result<Exit
     }
 }
 
-/// Per Stage (`pipeline/stage`): `current`, `verified` or `failed`.
-async fn where_is(promoter: &Promoter, freight: &str) -> anyhow::Result<BTreeMap<String, &'static str>> {
-    let mut out = BTreeMap::new();
+/// Every Pipeline's state, read once per command.
+async fn states(promoter: &Promoter) -> anyhow::Result<Vec<(String, PipelineState)>> {
+    let mut out = Vec::new();
     for p in &promoter.engine.config.pipelines {
-        let (state, _) = promotion::pipeline_state(&promoter.engine.store, &p.value.metadata.name).await?;
+        let name = p.value.metadata.name.clone();
+        let state = promotion::pipeline_state(&promoter.engine.store, &name).await?;
+        out.push((name, state));
+    }
+    Ok(out)
+}
+
+/// Per Stage (`pipeline/stage`): `current`, `verified` or `failed`.
+fn where_is(states: &[(String, PipelineState)], freight: &str) -> BTreeMap<String, &'static str> {
+    let mut out = BTreeMap::new();
+    for (pipeline, state) in states {
         for (stage, record) in &state.stages {
-            let key = format!("{}/{stage}", p.value.metadata.name);
+            let key = format!("{pipeline}/{stage}");
             if record.current.as_deref() == Some(freight) {
                 out.insert(key, if record.verified.contains_key(freight) { "current, verified" } else { "current" });
             } else if record.verified.contains_key(freight) {
@@ -34,15 +45,16 @@ async fn where_is(promoter: &Promoter, freight: &str) -> anyhow::Result<BTreeMap
             }
         }
     }
-    Ok(out)
+    out
 }
 
 async fn list(promoter: &Promoter, warehouse: Option<&str>, out: Output) -> anyhow::Result<Exit> {
     let all = promoter.engine.store.freight_list(warehouse, 200).await?;
+    let states = states(promoter).await?;
     let mut rows = Vec::new();
     let mut items = Vec::new();
     for f in &all {
-        let stages = where_is(promoter, &f.id).await?;
+        let stages = where_is(&states, &f.id);
         let shown: Vec<String> = stages.iter().map(|(s, what)| format!("{s} ({what})")).collect();
         rows.push(vec![
             f.alias.clone(),
@@ -66,7 +78,7 @@ async fn list(promoter: &Promoter, warehouse: Option<&str>, out: Output) -> anyh
 
 async fn get(promoter: &Promoter, name: &str, out: Output) -> anyhow::Result<Exit> {
     let f = promoter.freight(name).await?;
-    let stages = where_is(promoter, &f.id).await?;
+    let stages = where_is(&states(promoter).await?, &f.id);
     let mut approvals = BTreeMap::new();
     for s in promoter.stages() {
         if s.stage.approvals.is_some() {

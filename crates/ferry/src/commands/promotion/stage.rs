@@ -20,7 +20,7 @@ pub async fn run(globals: &Globals, cmd: &StageCommand) -> anyhow::Result<Exit> 
 
 /// The alias of the Freight `s` runs, with whether it is verified there.
 async fn current(promoter: &Promoter, s: StageRef<'_>) -> anyhow::Result<(String, bool)> {
-    let (state, _) = promotion::pipeline_state(&promoter.engine.store, &s.pipeline.metadata.name).await?;
+    let state = promotion::pipeline_state(&promoter.engine.store, &s.pipeline.metadata.name).await?;
     let record = state.stage(&s.stage.name);
     let Some(id) = record.current else { return Ok(("-".to_owned(), false)) };
     let alias = promoter.engine.store.freight(&id).await?.map_or(id.clone(), |f| f.alias);
