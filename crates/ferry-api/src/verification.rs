@@ -46,12 +46,17 @@ pub struct CommandCheck {
     pub timeout: Duration,
 }
 
-/// A Kubernetes Job in the Stage's cluster that must succeed.
+/// A Kubernetes Job in the Stage's cluster that must succeed: either one container (`image`,
+/// `command`) or a whole `spec` (a batch/v1 JobSpec, as in an Argo Rollouts job metric).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JobCheck {
-    pub image: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
+    /// A whole JobSpec; `image`/`command` may not be given with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spec: Option<serde_json::Value>,
     /// The namespace of the Stage's first Application when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
@@ -95,12 +100,38 @@ fn decode_command(d: &mut Decoder, node: &Node, path: &str) -> Option<CommandChe
 
 fn decode_job(d: &mut Decoder, node: &Node, path: &str) -> Option<JobCheck> {
     let mut f = d.fields(node, path)?;
-    let image = f.required_string(d, "image", "the container image the Job runs");
+    let line = f.line();
+    let image = f.string(d, "image");
     let command = f.strings(d, "command");
+    let spec_node = f.take("spec");
+    let spec = spec_node.and_then(|n| decode_job_spec(d, n, &f.path("spec")));
     let namespace = f.string(d, "namespace");
     let timeout = f.duration(d, "timeout").unwrap_or(DEFAULT_COMMAND_TIMEOUT);
     f.finish(d);
-    Some(JobCheck { image: image?, command, namespace, timeout })
+    if image.is_none() && spec_node.is_none() {
+        d.missing(line, &format!("{path}.image"), "the container image the Job runs (or a whole JobSpec in `spec`)");
+        return None;
+    }
+    if spec_node.is_some() && (image.is_some() || !command.is_empty()) {
+        let found = "`spec` with `image` or `command`".to_owned();
+        d.invalid_at(line, path, "either `image` (with `command`) or `spec`, not both", found);
+        return None;
+    }
+    if image.is_none() && spec.is_none() {
+        return None;
+    }
+    Some(JobCheck { image, command, spec, namespace, timeout })
+}
+
+/// A JobSpec must at least name its pod template's containers.
+fn decode_job_spec(d: &mut Decoder, node: &Node, path: &str) -> Option<serde_json::Value> {
+    let spec = node.to_json();
+    let containers = spec.pointer("/template/spec/containers").and_then(serde_json::Value::as_array);
+    if containers.is_none_or(|c| c.is_empty()) {
+        d.invalid(node, path, "a batch/v1 JobSpec with `template.spec.containers`");
+        return None;
+    }
+    Some(spec)
 }
 
 fn non_empty(d: &mut Decoder, f: &mut Fields<'_>, key: &'static str, expected: &str) -> Option<Vec<String>> {

@@ -222,6 +222,30 @@ fn verification_fields_are_checked() {
 }
 
 #[test]
+fn job_checks_need_an_image_or_a_whole_spec() {
+    let stage = |job: &str| {
+        pipeline(&format!(
+            "    - name: dev\n      applications: [a]\n      accepts: {{warehouse: web}}\n      verification:\n        job: {job}\n"
+        ))
+    };
+    assert_eq!(
+        only_error(&stage("{command: [make, smoke]}")),
+        "ferry/pipeline.yaml:11: missing field `spec.stages[0].verification.job.image`: expected the container image the Job runs (or a whole JobSpec in `spec`)"
+    );
+    assert_eq!(
+        only_error(&stage("{image: smoke:1, spec: {template: {spec: {containers: [{name: a, image: b}]}}}}")),
+        "ferry/pipeline.yaml:11: invalid `spec.stages[0].verification.job`: expected either `image` (with `command`) or `spec`, not both, found `spec` with `image` or `command`"
+    );
+    assert_eq!(
+        only_error(&stage("{spec: {template: {spec: {}}}}")),
+        "ferry/pipeline.yaml:11: invalid `spec.stages[0].verification.job.spec`: expected a batch/v1 JobSpec with `template.spec.containers`, found a map"
+    );
+    let text = stage("{spec: {backoffLimit: 2, template: {spec: {containers: [{name: a, image: b}]}}}, timeout: 2m}");
+    let parsed = parse_resources(&text, Path::new("ferry/pipeline.yaml"));
+    assert!(parsed.is_ok(), "{:?}", parsed.err());
+}
+
+#[test]
 fn subscription_mistakes_are_named() {
     let text = warehouse(
         "    - image:\n        repoURL: ghcr.io/acme/web:1.0\n        allowTags: '^v(1'\n        discoveryLimit: 500\n    - chart: {repoURL: https://charts.example.com}\n    - git: {repoURL: https://x/y.git}\n      image: {repoURL: y}\n",

@@ -3,6 +3,7 @@
 //! and real programs for command checks.
 
 mod verification {
+    pub mod jobs;
     pub mod prometheus;
     pub mod servers;
 }
@@ -18,7 +19,12 @@ use verification::prometheus::Prometheus;
 use verification::servers::{self, ErrorRatio};
 
 fn context() -> VerifyContext {
-    VerifyContext { stage: "dev".into(), freight_alias: "brave-otter".into(), cancel: CancellationToken::new() }
+    VerifyContext {
+        stage: "dev".into(),
+        freight_alias: "brave-otter".into(),
+        cancel: CancellationToken::new(),
+        job_cluster: None,
+    }
 }
 
 fn only_checks() -> Verification {
@@ -230,8 +236,9 @@ async fn checks_run_together_and_the_worst_verdict_wins() {
     let verification = Verification {
         http: vec![probe(format!("{app}/healthz"))],
         job: Some(JobCheck {
-            image: "busybox".into(),
+            image: Some("busybox".into()),
             command: vec![],
+            spec: None,
             namespace: None,
             timeout: Duration::from_secs(60),
         }),
@@ -241,7 +248,7 @@ async fn checks_run_together_and_the_worst_verdict_wins() {
     let verdicts: Vec<_> = report.checks.iter().map(|c| (c.name.as_str(), c.verdict)).collect();
     assert_eq!(verdicts, [("http-1", Verdict::Passed), ("command", Verdict::Failed), ("job", Verdict::Error)]);
     assert_eq!(report.verdict, Verdict::Failed);
-    assert!(report.checks[2].message.contains("not supported"), "{}", report.checks[2].message);
+    assert!(report.checks[2].message.contains("no cluster to run the Job in"), "{}", report.checks[2].message);
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!((json["stage"].as_str(), json["verdict"].as_str()), (Some("dev"), Some("Failed")));
 }

@@ -1,6 +1,6 @@
 //! Verification after a promotion: the Stage's Applications must be Healthy (unless
 //! `verification.health: false`), then the Stage's own checks run concurrently ([`verify`]):
-//! HTTP probes, Prometheus queries with Argo Rollouts' analysis semantics, a command.
+//! HTTP probes, Prometheus queries with Argo Rollouts' analysis semantics, a command, a Job.
 //!
 //! A failed or errored check fails the verification (and rolls back); an inconclusive one
 //! leaves the Freight unverified without rolling back, for a person to decide.
@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::apps::stage_apps;
 use super::promoter::{Promoter, StageRef};
-use super::verify::{self, Verdict, VerificationReport, VerifyContext};
+use super::verify::{self, JobCluster, Verdict, VerificationReport, VerifyContext};
 
 /// One check's result, as shown in promotion messages.
 #[derive(Debug, Clone, Serialize)]
@@ -68,10 +68,12 @@ impl Promoter {
         let analysis = if v.http.is_empty() && v.prometheus.is_empty() && v.command.is_none() && v.job.is_none() {
             None
         } else {
+            let job_cluster = if v.job.is_some() { self.job_cluster(s).await } else { None };
             let ctx = VerifyContext {
                 stage: s.stage.name.clone(),
                 freight_alias: alias.to_owned(),
                 cancel: CancellationToken::new(),
+                job_cluster,
             };
             Some(verify::run(v, &ctx).await)
         };
@@ -79,5 +81,21 @@ impl Promoter {
             checks.push(CheckReport { name: c.name.clone(), verdict: c.verdict, message: c.message.clone() });
         }
         Report { checks, analysis }
+    }
+
+    /// The cluster and namespace of the Stage's first Application, where a Job check runs.
+    async fn job_cluster(&self, s: StageRef<'_>) -> Option<JobCluster> {
+        let name = stage_apps(s, &[]).into_iter().next()?;
+        let app = &self.engine.application(&name).ok()?.value;
+        match self.engine.cluster_of(app).await {
+            Ok(client) => {
+                let namespace = app.spec.destination.namespace.clone().unwrap_or_else(|| "default".into());
+                Some(JobCluster { client, namespace })
+            }
+            Err(e) => {
+                tracing::warn!(stage = %s.subject(), error = %e, "no cluster for the verification Job");
+                None
+            }
+        }
     }
 }

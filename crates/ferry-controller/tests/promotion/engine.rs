@@ -202,6 +202,8 @@ spec:
       kind: dr
       follows: production
       applications: [web-dr]
+      verification:
+        job: {{image: registry.local/acme/smoke:1, command: [make, smoke-test], timeout: 30s}}
 {}    - name: rendered
       applications: [web-rendered]
       accepts: {{upstream: [dev]}}
@@ -341,6 +343,11 @@ async fn freight_flows_to_staging_by_itself_and_waits_for_two_approvals_before_p
     assert_eq!(running_image(&p, "production").await, format!("{IMAGE}:1.2.0"));
     assert_eq!(world.pinned("dr"), "1.2.0", "the dr stage follows production by itself");
     assert_eq!(running_image(&p, "dr").await, format!("{IMAGE}:1.2.0"));
+    // The dr Stage's verification ran a Job in its Application's cluster and namespace.
+    let dr = p.engine.store.promotions("web", "dr", 1).await.unwrap();
+    let checks = dr[0].verification.as_ref().map(|v| v["checks"].to_string()).unwrap_or_default();
+    assert!(checks.contains("Job dr/ferry-verify-dr-") && checks.contains("in cluster dev completed"), "{checks}");
+    assert_eq!(dr[0].phase, PromotionPhase::Succeeded);
     let history = p.engine.store.promotions("web", "production", 10).await.unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!((history[0].phase, history[0].requested_by.as_str()), (PromotionPhase::Succeeded, "ferry"));

@@ -1,16 +1,16 @@
 //! Verification after a promotion (DESIGN.md §1): runs a Stage's HTTP probes, Prometheus
-//! queries and command concurrently and reports one verdict, Failed if any check failed.
+//! queries, command and Job concurrently and reports one verdict, Failed if any check failed.
 //!
-//! Application health is not checked here: the promotion engine checks it itself. Job checks
-//! are not run yet (the local cluster runs no pods); a Stage that asks for one gets an Error
-//! check saying so, never a silent pass.
+//! Application health is not checked here: the promotion engine checks it itself.
 //!
 //! The measurement logic (conditions, Argo Rollouts' limits) is sans-IO in
-//! [`ferry_core::analysis`]; the files here do the I/O: `http.rs`, `prometheus.rs`, `command.rs`.
+//! [`ferry_core::analysis`]; the files here do the I/O: `http.rs`, `prometheus.rs`,
+//! `command.rs`, `job.rs`.
 
 mod client;
 mod command;
 mod http;
+mod job;
 mod json_path;
 mod prometheus;
 mod prometheus_answer;
@@ -24,6 +24,7 @@ use ferry_api::Verification;
 use tokio_util::sync::CancellationToken;
 
 pub use client::{MAX_BODY_BYTES, redact_url};
+pub use job::JobCluster;
 pub use prometheus::QUERY_TIMEOUT;
 pub use report::{CheckKind, CheckResult, MeasurementRecord, Verdict, VerificationReport};
 pub use tail::{MAX_LINE_CHARS, MAX_LINES};
@@ -36,6 +37,9 @@ pub struct VerifyContext {
     /// Cancelling stops every check: queries stop measuring, commands are killed, and the
     /// checks still running end as Error ("cancelled").
     pub cancel: CancellationToken,
+    /// Where a Job check runs (the Stage's first Application's cluster and namespace); a Job
+    /// check without it is an Error.
+    pub job_cluster: Option<JobCluster>,
 }
 
 type CheckFuture<'a> = Pin<Box<dyn Future<Output = CheckResult> + Send + 'a>>;
@@ -57,8 +61,8 @@ pub async fn run(verification: &Verification, ctx: &VerifyContext) -> Verificati
     if let Some(command) = &verification.command {
         checks.push(Box::pin(command::run_command(command, ctx)));
     }
-    if verification.job.is_some() {
-        checks.push(Box::pin(std::future::ready(job_not_supported())));
+    if let Some(job) = &verification.job {
+        checks.push(Box::pin(job::run_job(job, ctx)));
     }
     let checks = futures::future::join_all(checks).await;
     let verdict = Verdict::worst(checks.iter().map(|c| c.verdict));
@@ -98,13 +102,4 @@ async fn cancellable(
         () = cancel.cancelled() => CheckResult::new(name, kind, Verdict::Error, "cancelled"),
         result = check => result,
     }
-}
-
-fn job_not_supported() -> CheckResult {
-    CheckResult::new(
-        "job",
-        CheckKind::Job,
-        Verdict::Error,
-        "Job checks are not supported yet: use a `command` check, or remove `job` from the Stage's verification",
-    )
 }
