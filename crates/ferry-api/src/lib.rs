@@ -26,6 +26,7 @@ mod image_subscription;
 mod kustomize_source;
 mod load;
 mod node;
+mod notifier;
 mod object_meta;
 mod pipeline;
 mod pipeline_check;
@@ -64,6 +65,7 @@ pub use kustomize_source::{KustomizeOptions, ReplicaOverride};
 pub use load::{
     ARGOCD_CM, Config, FERRY_API_VERSION, Loaded, MAX_FILE_BYTES, Resources, load_dir, parse_resources, parse_str,
 };
+pub use notifier::{NOTIFIER_KIND, Notifier, NotifierSpec, NotifyEvent, PAGERDUTY_EVENTS_URL, SecretSource, Service};
 pub use object_meta::ObjectMeta;
 pub use pipeline::{PIPELINE_KIND, Pipeline, PipelineSpec};
 pub use prometheus_query::{DEFAULT_CONSECUTIVE_ERROR_LIMIT, PrometheusQuery};

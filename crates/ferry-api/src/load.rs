@@ -11,6 +11,7 @@ use crate::application::{self, Application};
 use crate::decode::Decoder;
 use crate::error::{ConfigError, ConfigErrors};
 use crate::node::Node;
+use crate::notifier::{self, Notifier};
 use crate::pipeline::{self, Pipeline};
 use crate::warehouse::{self, Warehouse};
 use crate::yaml;
@@ -39,6 +40,8 @@ pub struct Config {
     pub warehouses: Vec<Loaded<Warehouse>>,
     /// The Pipelines, in file order and then document order.
     pub pipelines: Vec<Loaded<Pipeline>>,
+    /// The Notifiers, in file order and then document order.
+    pub notifiers: Vec<Loaded<Notifier>>,
     /// Files holding an Argo CD `argocd-cm` ConfigMap (read for `resource.customizations`).
     pub argocd_cm: Vec<PathBuf>,
     /// The string `data` of those ConfigMaps, later files winning (e.g. `kustomize.buildOptions`).
@@ -71,6 +74,7 @@ pub struct Resources {
     pub applications: Vec<Loaded<Application>>,
     pub warehouses: Vec<Loaded<Warehouse>>,
     pub pipelines: Vec<Loaded<Pipeline>>,
+    pub notifiers: Vec<Loaded<Notifier>>,
 }
 
 impl Resources {
@@ -78,6 +82,7 @@ impl Resources {
         self.applications.extend(other.applications);
         self.warehouses.extend(other.warehouses);
         self.pipelines.extend(other.pipelines);
+        self.notifiers.extend(other.notifiers);
     }
 }
 
@@ -104,11 +109,12 @@ pub fn load_dir(root: &Path) -> Result<Config, ConfigErrors> {
             Err(error) => errors.push(error),
         }
     }
-    let Resources { applications, warehouses, pipelines } = resources;
-    let config = Config { applications, warehouses, pipelines, argocd_cm, settings };
+    let Resources { applications, warehouses, pipelines, notifiers } = resources;
+    let config = Config { applications, warehouses, pipelines, notifiers, argocd_cm, settings };
     check_unique_names(&config.applications, "Application", |a| &a.metadata.name, &mut errors);
     check_unique_names(&config.warehouses, "Warehouse", |w| &w.metadata.name, &mut errors);
     check_unique_names(&config.pipelines, "Pipeline", |p| &p.metadata.name, &mut errors);
+    check_unique_names(&config.notifiers, "Notifier", |n| &n.metadata.name, &mut errors);
     crate::references::check(&config, &mut errors);
     if errors.is_empty() { Ok(config) } else { Err(ConfigErrors(errors)) }
 }
@@ -194,6 +200,13 @@ fn decode_document(d: &mut Decoder, doc: &Node, resources: &mut Resources) {
         }
         (FERRY_API_VERSION, pipeline::PIPELINE_KIND) => {
             resources.pipelines.extend(pipeline::decode(d, doc).map(|value| Loaded {
+                value,
+                file: file.clone(),
+                line,
+            }));
+        }
+        (FERRY_API_VERSION, notifier::NOTIFIER_KIND) => {
+            resources.notifiers.extend(notifier::decode(d, doc).map(|value| Loaded {
                 value,
                 file: file.clone(),
                 line,

@@ -10,6 +10,7 @@ use crate::steps::StepAction;
 
 /// Reports every reference of a Pipeline to a Warehouse or Application that is not declared.
 pub(crate) fn check(config: &Config, errors: &mut Vec<ConfigError>) {
+    check_notifiers(config, errors);
     let warehouses: Vec<&str> = config.warehouses.iter().map(|w| w.value.metadata.name.as_str()).collect();
     let applications: Vec<&str> = config.applications.iter().map(|a| a.value.metadata.name.as_str()).collect();
     for pipeline in &config.pipelines {
@@ -58,5 +59,27 @@ fn dangling_error(
         field,
         expected,
         found: format!("{:?}", reference.name),
+    }
+}
+
+/// A Notifier's `pipelines` name Pipelines of the control folder.
+fn check_notifiers(config: &Config, errors: &mut Vec<ConfigError>) {
+    let pipelines: Vec<&str> = config.pipelines.iter().map(|p| p.value.metadata.name.as_str()).collect();
+    for n in &config.notifiers {
+        for (i, p) in n.value.spec.pipelines.iter().enumerate() {
+            if !pipelines.contains(&p.as_str()) {
+                errors.push(ConfigError::Invalid {
+                    file: n.file.clone(),
+                    line: p.line,
+                    field: format!("spec.pipelines[{i}]"),
+                    expected: if pipelines.is_empty() {
+                        "the name of a Pipeline in the control folder (there is none)".to_owned()
+                    } else {
+                        format!("the name of a Pipeline in the control folder ({})", pipelines.join(", "))
+                    },
+                    found: format!("{:?}", p.name),
+                });
+            }
+        }
     }
 }

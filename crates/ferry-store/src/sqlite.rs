@@ -12,8 +12,11 @@ use crate::error::StoreError;
 use crate::model::{NewSync, Phase, ResourceResult, SyncRecord, Trigger};
 
 /// Schema versions, applied in order; never edit one that has shipped, add the next.
-const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/0001_sync_history.sql")), (2, include_str!("../migrations/0002_promotion.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_sync_history.sql")),
+    (2, include_str!("../migrations/0002_promotion.sql")),
+    (3, include_str!("../migrations/0003_notifications.sql")),
+];
 
 #[derive(Debug, Clone)]
 pub struct Store {

@@ -82,3 +82,28 @@ async fn a_database_from_a_newer_ferry_is_refused() {
     let err = Store::open(&path).await.unwrap_err();
     assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
 }
+
+#[tokio::test]
+async fn notifications_are_sent_once_per_key_and_retried_until_delivered_or_given_up() {
+    let store = Store::memory().await.unwrap();
+    let payload = serde_json::json!({"event": "rollback", "stage": "dev"});
+    assert!(store.enqueue_notification("sre", "rollback", "rollback/7/sre", &payload, 100).await.unwrap());
+    assert!(!store.enqueue_notification("sre", "rollback", "rollback/7/sre", &payload, 101).await.unwrap());
+    assert!(store.enqueue_notification("ops", "rollback", "rollback/7/ops", &payload, 100).await.unwrap());
+    let due = store.due_notifications(100, 10).await.unwrap();
+    assert_eq!(due.iter().map(|n| n.notifier.as_str()).collect::<Vec<_>>(), ["sre", "ops"]);
+    assert_eq!(due[0].payload, payload);
+
+    let retry = Attempt::Retry { error: "HTTP 503".into(), retry_at: 110 };
+    store.record_attempt(due[0].id, &retry, 100).await.unwrap();
+    store.record_attempt(due[1].id, &Attempt::GiveUp { error: "HTTP 404".into() }, 100).await.unwrap();
+    assert!(store.due_notifications(105, 10).await.unwrap().is_empty(), "retried later; the other gave up");
+    let again = store.due_notifications(110, 10).await.unwrap();
+    assert_eq!((again.len(), again[0].attempts, again[0].last_error.as_str()), (1, 1, "HTTP 503"));
+    store.record_attempt(again[0].id, &Attempt::Delivered, 110).await.unwrap();
+    assert!(store.due_notifications(1000, 10).await.unwrap().is_empty());
+    let all = store.notifications(10).await.unwrap();
+    assert_eq!(all[0].notifier, "ops");
+    assert!(all[0].gave_up && all[0].delivered_at.is_none());
+    assert_eq!((all[1].delivered_at, all[1].attempts, all[1].last_error.as_str()), (Some(110), 2, ""));
+}
