@@ -1,10 +1,12 @@
-//! A Warehouse's `git` subscription: the newest commit of a branch (with path filters) or the
-//! newest tag (by semver, lexically, or by date).
+//! A Warehouse's `git` subscription: the newest commit of a branch or the newest tag (by
+//! semver, lexically, or by date). Path filters (`includePaths`/`excludePaths`) apply to every
+//! strategy, as in Kargo: with a tag strategy a tag counts only when its commit changed an
+//! included path that is not excluded.
 
 use serde::Serialize;
 
 use crate::decode::{Decoder, Fields};
-use crate::node::Node;
+use crate::node::{Node, NodeKind};
 use crate::subscription;
 
 /// How a Git subscription picks the next commit.
@@ -37,10 +39,12 @@ pub struct GitSubscription {
     pub allow_tags: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ignore_tags: Vec<String>,
-    /// Only commits touching these paths count (path prefixes or globs; all when empty).
+    /// Only commits touching these paths count — on a branch the commits themselves, with a
+    /// tag strategy the tagged commits (path prefixes, globs, `glob:` or `regex:` patterns; all
+    /// when empty).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub include_paths: Vec<String>,
-    /// Commits touching only these paths are skipped.
+    /// Commits (or tagged commits) touching only these paths are skipped.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exclude_paths: Vec<String>,
     pub discovery_limit: u32,
@@ -64,8 +68,8 @@ pub(crate) fn decode(d: &mut Decoder, node: &Node, path: &str) -> Option<GitSubs
     let semver_constraint = subscription::semver_constraint(d, &mut f);
     let allow_tags = subscription::patterns(d, &mut f, "allowTags");
     let ignore_tags = subscription::patterns(d, &mut f, "ignoreTags");
-    let include_paths = f.strings(d, "includePaths");
-    let exclude_paths = f.strings(d, "excludePaths");
+    let include_paths = path_patterns(d, &mut f, "includePaths");
+    let exclude_paths = path_patterns(d, &mut f, "excludePaths");
     let discovery_limit = subscription::discovery_limit(d, &mut f);
     let by_tag = strategy != CommitSelectionStrategy::NewestFromBranch;
     if by_tag && branch.is_some() {
@@ -99,4 +103,24 @@ pub(crate) fn decode(d: &mut Decoder, node: &Node, path: &str) -> Option<GitSubs
 fn refuse(d: &mut Decoder, f: &Fields<'_>, line: usize, key: &str, expected: &str) {
     let line = f.peek(key).map_or(line, |n| n.line);
     d.invalid_at(line, &f.path(key), expected, "a combination that does not apply".to_owned());
+}
+
+/// `includePaths`/`excludePaths`: a list of path prefixes, globs, `glob:` or `regex:` patterns.
+/// A `regex:` pattern is compiled here so its mistake names file and line; globs are checked
+/// when discovery compiles them.
+fn path_patterns(d: &mut Decoder, f: &mut Fields<'_>, key: &'static str) -> Vec<String> {
+    let path = f.path(key);
+    let items = match f.peek(key).map(|n| &n.kind) {
+        Some(NodeKind::Seq(items)) => items.as_slice(),
+        _ => &[],
+    };
+    for (i, item) in items.iter().enumerate() {
+        let NodeKind::String(text) = &item.kind else { continue };
+        let Some(re) = text.strip_prefix("regex:") else { continue };
+        if let Err(e) = regex::RegexBuilder::new(re).size_limit(1 << 20).build() {
+            let reason = e.to_string().lines().last().unwrap_or_default().trim().to_owned();
+            d.invalid_at(item.line, &format!("{path}[{i}]"), "a `regex:` path pattern", format!("{text:?} ({reason})"));
+        }
+    }
+    f.strings(d, key)
 }

@@ -311,3 +311,23 @@ fn duplicate_warehouses_name_both_files() {
     let found = folder_errors(&[("a.yaml", &w), ("b.yaml", &w)]);
     assert_eq!(found, ["b.yaml:1: Warehouse `web` is defined twice; it is already defined at a.yaml:1"]);
 }
+
+#[test]
+fn path_filters_apply_to_tag_strategies_and_regex_paths_are_checked() {
+    let text = warehouse(
+        "    - git:\n        repoURL: https://x/y.git\n        commitSelectionStrategy: SemVer\n        includePaths: [apps/web, 'regex:^charts/']\n        excludePaths: ['glob:**/*.md']\n",
+    );
+    let resources = parse_resources(&text, Path::new("ferry/pipeline.yaml")).unwrap();
+    let Subscription::Git(git) = &resources.warehouses[0].value.spec.subscriptions[0] else { panic!("{resources:?}") };
+    assert_eq!(git.commit_selection_strategy, CommitSelectionStrategy::SemVer);
+    assert_eq!(git.include_paths, ["apps/web", "regex:^charts/"]);
+    assert_eq!(git.exclude_paths, ["glob:**/*.md"]);
+
+    let text = warehouse(
+        "    - git:\n        repoURL: https://x/y.git\n        commitSelectionStrategy: NewestTag\n        includePaths:\n          - apps/web\n          - 'regex:^apps/(web'\n",
+    );
+    assert_eq!(
+        only_error(&text),
+        "ferry/pipeline.yaml:12: invalid `spec.subscriptions[0].git.includePaths[1]`: expected a `regex:` path pattern, found \"regex:^apps/(web\" (error: unclosed group)"
+    );
+}

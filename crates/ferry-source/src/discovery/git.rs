@@ -2,8 +2,13 @@
 //! or by tag date. The repository is fetched into the [`GitCache`] first (on a blocking
 //! thread), then read with `git` ([`super::git_history`]).
 //!
-//! Path filters (`includePaths`/`excludePaths`) apply to `NewestFromBranch`; tag strategies
-//! consider every tag of the repository, filtered by `allowTags`/`ignoreTags`.
+//! Tag strategies consider every tag of the repository, filtered by `allowTags`/`ignoreTags`.
+//! Path filters (`includePaths`/`excludePaths`, [`super::git_paths`]) apply to every strategy,
+//! as in Kargo: on a branch they choose commits; with tags, a tag counts only when the commit
+//! it points to changed an admitted path (its diff against its first parent, every file for a
+//! root commit). The tags are walked best first until `discoveryLimit` of them count.
+
+use std::collections::{HashMap, HashSet};
 
 use ferry_api::{CommitSelectionStrategy, GitSubscription};
 use ferry_core::freight::Revision;
@@ -64,6 +69,7 @@ fn by_tag(
     limit: usize,
 ) -> Result<Vec<CommitRecord>, DiscoveryError> {
     let filter = TagFilter::new(&sub.allow_tags, &sub.ignore_tags)?;
+    let paths = PathFilter::new(&sub.include_paths, &sub.exclude_paths)?;
     let constraint = tags::constraint(sub.semver_constraint.as_deref())?;
     let all: Vec<TagRecord> = history.tags()?.into_iter().filter(|t| filter.admits(&t.name)).collect();
     let names = all.iter().map(|t| t.name.as_str());
@@ -72,11 +78,14 @@ fn by_tag(
         CommitSelectionStrategy::Lexical => tags::lexical(names),
         _ => newest_tags(&all),
     };
-    let chosen: Vec<&TagRecord> =
-        ordered.iter().take(limit).filter_map(|name| all.iter().find(|t| t.name == *name)).collect();
-    let shas: Vec<&str> = chosen.iter().map(|t| t.commit.as_str()).collect();
-    let details = history.commit_records(&shas)?;
-    Ok(shas.iter().filter_map(|sha| details.get(*sha).cloned()).collect())
+    let by_name: HashMap<&str, &str> = all.iter().map(|t| (t.name.as_str(), t.commit.as_str())).collect();
+    let commits: Vec<&str> = ordered.iter().filter_map(|name| by_name.get(name).copied()).collect();
+    // Several tags may point to one commit: each commit is read (and its diff judged) once.
+    let mut seen = HashSet::new();
+    let unique: Vec<&str> = commits.iter().copied().filter(|sha| seen.insert(*sha)).collect();
+    let admitted = history.tagged_commits(&unique, limit, &paths)?;
+    let details: HashMap<&str, &CommitRecord> = admitted.iter().map(|r| (r.sha.as_str(), r)).collect();
+    Ok(commits.iter().filter_map(|sha| details.get(sha).map(|r| (*r).clone())).take(limit).collect())
 }
 
 /// Tags by date, newest first; a tie breaks by name, greatest first.

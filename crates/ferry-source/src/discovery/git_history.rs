@@ -1,8 +1,7 @@
 //! Reading a cached bare repository's history with the `git` program: commits of a branch
 //! with the paths each changes (streamed, so a long history is read only as far as needed),
-//! tags with their dates, and commit details.
+//! tags with their dates, and tagged commits with the paths each changes.
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -29,6 +28,9 @@ pub(crate) struct TagRecord {
 
 /// One record per commit: `\x1e` then the fields separated by `\x1f`.
 const COMMIT_FORMAT: &str = "--format=%x1e%H%x1f%ae%x1f%ct%x1f%s";
+
+/// How many tagged commits one `git log` reads.
+const TAG_BATCH: usize = 256;
 
 /// A cached bare repository and its redacted URL for errors.
 #[derive(Debug)]
@@ -145,15 +147,30 @@ impl History {
         Ok(text.lines().filter_map(parse_tag).collect())
     }
 
-    /// Details of `shas` (each looked up once).
-    pub(crate) fn commit_records(&self, shas: &[&str]) -> Result<HashMap<String, CommitRecord>, DiscoveryError> {
-        if shas.is_empty() {
-            return Ok(HashMap::new());
+    /// Up to `limit` of the commits `shas` (tagged commits, best first), in the order given,
+    /// that `filter` admits. Each commit is judged by its diff against its first parent (a
+    /// root commit by all its files); the commits are read in batches, so a long list of tags
+    /// is read only as far as needed and never makes a command line too long.
+    pub(crate) fn tagged_commits(
+        &self,
+        shas: &[&str],
+        limit: usize,
+        filter: &PathFilter,
+    ) -> Result<Vec<CommitRecord>, DiscoveryError> {
+        let mut out = Vec::new();
+        for batch in shas.chunks(TAG_BATCH) {
+            if out.len() >= limit {
+                break;
+            }
+            let mut command = self.command();
+            command.args(["log", "--no-walk=unsorted", COMMIT_FORMAT]);
+            if !filter.is_empty() {
+                command.args(["--name-only", "--no-renames", "--diff-merges=first-parent", "--root"]);
+            }
+            command.arg("--end-of-options").args(batch);
+            out.extend(self.stream(command, limit - out.len(), filter)?);
         }
-        let mut args = vec!["log", "--no-walk=unsorted", COMMIT_FORMAT, "--end-of-options"];
-        args.extend(shas);
-        let text = self.run(&args)?;
-        Ok(text.split('\x1e').filter_map(parse_record).map(|(r, _)| (r.sha.clone(), r)).collect())
+        Ok(out)
     }
 }
 

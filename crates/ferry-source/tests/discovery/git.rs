@@ -207,3 +207,82 @@ async fn unknown_branch_and_missing_repository_are_errors() {
     assert!(matches!(err, DiscoveryError::Git { .. }), "{err:?}");
     assert!(err.to_string().contains("missing.git"), "{err}");
 }
+
+#[tokio::test]
+async fn tag_strategies_keep_only_tags_whose_commit_touches_the_paths() {
+    let repo = Repo::new();
+    let tag = |name: &str, date: i64| {
+        repo.git(&["tag", name], date);
+    };
+    let root = repo.commit("init", &["README.md", "apps/web/deploy.yaml"], 1_000, "a@example.com");
+    tag("v1.0.0", 1_000);
+    let api = repo.commit("api", &["apps/api/deploy.yaml"], 2_000, "b@example.com");
+    tag("v1.1.0", 2_000);
+    repo.commit("web docs", &["apps/web/README.md"], 3_000, "c@example.com");
+    tag("v1.2.0", 3_000);
+    let web = repo.commit("web", &["apps/web/deploy.yaml"], 4_000, "d@example.com");
+    tag("v1.3.0", 4_000);
+    tag("v1.3.0-web", 4_000);
+    repo.git(&["checkout", "-q", "-b", "feature"], 0);
+    repo.commit("web feature", &["apps/web/feature.yaml"], 5_000, "e@example.com");
+    repo.git(&["checkout", "-q", "main"], 0);
+    repo.commit("api on main", &["apps/api/main.yaml"], 6_000, "f@example.com");
+    repo.git(&["merge", "-q", "--no-ff", "-m", "merge feature", "feature"], 7_000);
+    let merge = repo.git(&["rev-parse", "HEAD"], 0);
+    tag("v1.4.0", 7_000);
+    let api2 = repo.commit("api again", &["apps/api/deploy.yaml"], 8_000, "g@example.com");
+    tag("v1.5.0", 8_000);
+    repo.publish();
+    let dir = tempfile::tempdir().unwrap();
+
+    let mut web_sub = subscription(&repo.url(), Strategy::SemVer);
+    web_sub.include_paths = vec!["apps/web".to_owned()];
+    web_sub.exclude_paths = vec!["glob:**/*.md".to_owned()];
+    assert_eq!(
+        names(&discover(dir.path(), web_sub.clone()).await.unwrap()),
+        [merge.as_str(), web.as_str(), root.as_str()],
+        "v1.4.0 (the merge brought apps/web from its second parent), v1.3.0, v1.0.0 (a root commit: all its files); \
+         not v1.5.0 and v1.1.0 (apps/api) nor v1.2.0 (only an excluded README)"
+    );
+    web_sub.discovery_limit = 3;
+    web_sub.semver_constraint = Some("<1.4.0".to_owned());
+    assert_eq!(
+        names(&discover(dir.path(), web_sub.clone()).await.unwrap()),
+        [web.as_str(), root.as_str()],
+        "the limit counts tags that pass the filters: the walk goes past v1.2.0 and v1.1.0"
+    );
+    web_sub.discovery_limit = 1;
+    assert_eq!(names(&discover(dir.path(), web_sub).await.unwrap()), [web.as_str()]);
+
+    let mut api_sub = subscription(&repo.url(), Strategy::NewestTag);
+    api_sub.include_paths = vec!["regex:^apps/api/".to_owned()];
+    assert_eq!(
+        names(&discover(dir.path(), api_sub).await.unwrap()),
+        [api2.as_str(), api.as_str()],
+        "the merge is judged against its first parent, so main's own api change does not count for it"
+    );
+
+    let mut lexical = subscription(&repo.url(), Strategy::Lexical);
+    lexical.exclude_paths = vec!["apps/api".to_owned(), "README.md".to_owned(), "glob:**/*.md".to_owned()];
+    assert_eq!(
+        names(&discover(dir.path(), lexical).await.unwrap()),
+        [merge.as_str(), web.as_str(), web.as_str(), root.as_str()],
+        "v1.4.0, v1.3.0-web and v1.3.0 (one commit, both tags), v1.0.0"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_path_pattern_with_a_tag_strategy_is_an_error_naming_it() {
+    let repo = Repo::new();
+    repo.commit("init", &["a"], 1_000, "a@example.com");
+    repo.git(&["tag", "v1.0.0"], 1_000);
+    repo.publish();
+    let dir = tempfile::tempdir().unwrap();
+
+    let mut sub = subscription(&repo.url(), Strategy::SemVer);
+    sub.exclude_paths = vec!["glob:apps/[web".to_owned()];
+    let err = discover(dir.path(), sub).await.unwrap_err();
+    assert!(matches!(err, DiscoveryError::InvalidPattern { .. }), "{err:?}");
+    assert!(err.to_string().contains("glob:apps/[web"), "{err}");
+    assert!(!err.is_retryable());
+}
