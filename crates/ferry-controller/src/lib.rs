@@ -12,6 +12,7 @@ pub mod controller;
 pub mod engine;
 pub mod error;
 pub mod executor;
+pub mod notify;
 pub mod promotion;
 pub mod render;
 pub mod status;

@@ -129,6 +129,14 @@ impl WorkTree {
         self.head()
     }
 
+    /// The same checkout, pushing to (and rebasing onto) `branch` of the same remote instead of
+    /// the branch it checked out: `git-push`'s `targetBranch`. The branch is created by the
+    /// first push when the remote has none.
+    pub fn pushing_to(&self, branch: &str) -> Result<WorkTree, SourceError> {
+        check_branch_name(&self.remote, branch)?;
+        Ok(WorkTree { dir: self.dir.clone(), remote: self.remote.clone(), branch: branch.to_owned() })
+    }
+
     /// Fetches the branch from the remote into its remote-tracking ref; its commit there, or
     /// `None` when the remote has no such branch.
     pub fn fetch_branch(&self) -> Result<Option<CommitId>, SourceError> {

@@ -1,4 +1,4 @@
-//! `git-push`: push the commit to the checked-out branch, rebasing and retrying when the
+//! `git-push`: push the commit to the checked-out branch (or `targetBranch`), rebasing and retrying when the
 //! remote moved (two Stages promoting into one repository both land).
 
 use serde::Serialize;
@@ -17,15 +17,14 @@ pub struct GitPush {
     pub path: String,
     /// Attempts (rebase and retry on a non-fast-forward), 1 to 20.
     pub max_attempts: u32,
+    /// The branch pushed to, when not the one checked out (created when missing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_branch: Option<String>,
 }
 
 pub(crate) fn decode(d: &mut Decoder, f: &mut Fields<'_>) -> Option<StepAction> {
     let path = super::path_or(d, f, "path", super::DEFAULT_CHECKOUT);
-    f.unsupported(
-        d,
-        "targetBranch",
-        "pushing to another branch than the one checked out is not available yet; check that branch out with git-clone's `branch`",
-    );
+    let target_branch = f.string(d, "targetBranch");
     let attempts_node = f.peek("maxAttempts");
     let max_attempts = match f.int(d, "maxAttempts") {
         None => DEFAULT_MAX_ATTEMPTS,
@@ -35,5 +34,5 @@ pub(crate) fn decode(d: &mut Decoder, f: &mut Fields<'_>) -> Option<StepAction> 
             return None;
         }
     };
-    Some(StepAction::GitPush(GitPush { path: path?, max_attempts }))
+    Some(StepAction::GitPush(GitPush { path: path?, max_attempts, target_branch }))
 }

@@ -34,8 +34,10 @@ impl Promoter {
                     continue;
                 }
             };
-            if let Next::Promote { freight, reason } = &next {
-                self.auto_promote(s, freight, reason).await;
+            match &next {
+                Next::Promote { freight, reason } => self.auto_promote(s, freight, reason).await,
+                Next::Wait { freight, reason } => self.notify_waiting(s, freight, reason).await,
+                Next::Idle { .. } => {}
             }
             out.push((s.subject(), next));
         }

@@ -78,6 +78,7 @@ impl Promoter {
         self.say(&format!("{}: {message}", phase.as_str()));
         let end = PromotionEnd { phase, message, verification, at: now() };
         self.engine.store.finish_promotion(rec.id, &end, &s.subject()).await?;
+        self.notify_end(s, rec, phase, message, may_roll_back).await;
         let rollback = phase == PromotionPhase::Failed
             && may_roll_back
             && rec.kind == PromotionKind::Promote
@@ -97,6 +98,7 @@ impl Promoter {
         let reason = format!("verification of promotion #{} failed", failed.id);
         let id = self.begin(s, &target, PromotionKind::Rollback, "ferry", &reason).await?;
         self.say(&format!("rolling {} back (#{id})", failed.stage));
+        self.notify_rollback(s, id, &target, &reason, "ferry").await;
         Box::pin(self.execute(id)).await.map(|_| ())
     }
 

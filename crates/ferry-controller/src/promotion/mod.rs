@@ -11,6 +11,7 @@ mod error;
 mod execute;
 mod facts;
 mod gate;
+mod notify;
 mod promote;
 mod promoter;
 mod render_step;

@@ -40,6 +40,7 @@ impl Promoter {
             }
         };
         let id = self.begin(s, &target, PromotionKind::Rollback, by, "rollback asked for").await?;
+        self.notify_rollback(s, id, &target, "rollback asked for", by).await;
         self.execute(id).await
     }
 }

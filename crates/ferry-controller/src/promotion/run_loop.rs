@@ -1,5 +1,6 @@
 //! The promotion loop of `ferry controller` and `ferry up`: resume what a stop interrupted,
-//! then every tick poll the Warehouses that are due and run the promotions due now.
+//! then every tick poll the Warehouses that are due, run the promotions due now, and send the
+//! notifications due (retries after backoff).
 
 use std::time::Duration;
 
@@ -29,6 +30,7 @@ async fn work(promoter: Promoter, tick: Duration) {
         if let Err(e) = promoter.tick().await {
             tracing::warn!(error = %e, "promotion pass");
         }
+        promoter.deliver_notifications().await;
         tokio::time::sleep(tick).await;
     }
 }

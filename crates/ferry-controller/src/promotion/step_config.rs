@@ -84,9 +84,11 @@ pub fn plan(step: &PromotionStep, revisions: &[Revision]) -> Result<Planned, Ste
             message: c.message.clone(),
             author: steps::Author::default(),
         })),
-        StepAction::GitPush(p) => {
-            Planned::Git(Step::GitPush(steps::GitPush { path: p.path.clone(), max_attempts: p.max_attempts }))
-        }
+        StepAction::GitPush(p) => Planned::Git(Step::GitPush(steps::GitPush {
+            path: p.path.clone(),
+            max_attempts: p.max_attempts,
+            target_branch: p.target_branch.clone(),
+        })),
         StepAction::ArgocdSync(s) => Planned::App(AppStep::Sync(s.apps.iter().map(|a| a.name.clone()).collect())),
         StepAction::WaitHealthy(w) => {
             Planned::App(AppStep::WaitHealthy(w.apps.iter().map(|a| a.name.clone()).collect(), w.timeout))

@@ -629,3 +629,137 @@ async fn the_render_step_commits_plain_manifests_to_a_stage_branch() {
     assert_eq!(world.pinned("rendered"), "0.0.1", "the source overlay on main is untouched");
     assert_eq!(running_image(&p, "rendered").await, format!("{IMAGE}:4.1.0"));
 }
+
+/// Writes `text` to a file outside the control folder, for a Notifier's `fromFile`.
+fn secret_file(world: &World, name: &str, text: &str) -> String {
+    let path = world.dir.path().join("secrets").join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollbacks_failed_verifications_and_waiting_approvals_are_notified_once_without_secrets() {
+    let world = World::new().await;
+    let (receiver, base) = crate::receiver::Receiver::start().await;
+    let slack = secret_file(&world, "slack", &format!("{base}/services/T0/B0/s3cr3t-slack-token\n"));
+    let teams = secret_file(&world, "teams", &format!("{base}/teams/s3cr3t-teams-token"));
+    let pd_key = secret_file(&world, "pd", "s3cr3t-routing-key");
+    let hook_auth = secret_file(&world, "hook", "Bearer s3cr3t-hook-token");
+    let notifiers = format!(
+        "apiVersion: ferry.dev/v1alpha1
+kind: Notifier
+metadata: {{name: dev-slack}}
+spec:
+  on: [verification-failed, rollback, promotion-succeeded]
+  stages: [dev]
+  slack: {{webhookURL: {{fromFile: {slack}}}}}
+---
+apiVersion: ferry.dev/v1alpha1
+kind: Notifier
+metadata: {{name: teams}}
+spec:
+  on: [rollback]
+  pipelines: [web]
+  teams: {{webhookURL: {{fromFile: {teams}}}}}
+---
+apiVersion: ferry.dev/v1alpha1
+kind: Notifier
+metadata: {{name: pager}}
+spec:
+  on: [rollback, promotion-succeeded]
+  stages: [dev]
+  pagerduty: {{routingKey: {{fromFile: {pd_key}}}, url: '{base}/v2/enqueue', severity: critical}}
+---
+apiVersion: ferry.dev/v1alpha1
+kind: Notifier
+metadata: {{name: approvers}}
+spec:
+  on: [approval-needed]
+  webhook: {{url: '{base}/hook', headers: {{Authorization: {{fromFile: {hook_auth}}}}}}}
+"
+    );
+    std::fs::write(world.dir.path().join("control/notify.yaml"), notifiers).unwrap();
+    let p = world.promoter().await;
+    let good = world.freight(&p, "1.0.0", 1_000).await;
+    let bad = world.freight(&p, "bad", 2_000).await;
+    let promote = |f: &FreightRecord| PromoteRequest {
+        pipeline: None,
+        stage: "dev".into(),
+        freight: f.alias.clone(),
+        requested_by: "carol".into(),
+        override_window: None,
+    };
+    assert_eq!(p.promote(&promote(&good)).await.unwrap().phase, PromotionPhase::Succeeded);
+    assert_eq!(p.promote(&promote(&bad)).await.unwrap().phase, PromotionPhase::Failed);
+
+    // Slack: good verified, bad failed its verification, the rollback, the rollback verified.
+    let texts: Vec<String> = receiver
+        .bodies("/services/T0/B0/s3cr3t-slack-token")
+        .iter()
+        .map(|r| r.body["text"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(texts.len(), 4, "{texts:#?}");
+    assert!(texts[0].contains(&format!("*{} is verified in web/dev*", good.alias)), "{}", texts[0]);
+    assert!(texts[1].contains(&format!("*verification of {} in web/dev failed*", bad.alias)), "{}", texts[1]);
+    assert!(texts[1].contains("Degraded") || texts[1].contains("not Synced and Healthy"), "{}", texts[1]);
+    assert!(texts[2].contains(&format!("*web/dev is rolled back to {}*", good.alias)), "{}", texts[2]);
+    assert!(texts[3].contains(&format!("*rollback to {} is verified in web/dev*", good.alias)), "{}", texts[3]);
+
+    // Teams: one MessageCard for the rollback.
+    let cards = receiver.bodies("/teams/s3cr3t-teams-token");
+    assert_eq!(cards.len(), 1, "{cards:#?}");
+    assert_eq!(cards[0].body["@type"], "MessageCard");
+    assert_eq!(cards[0].body["sections"][0]["facts"][1]["value"], "dev");
+
+    // PagerDuty: resolve (verified), trigger (rollback), resolve (rollback verified), one alert per Stage.
+    let pd = receiver.bodies("/v2/enqueue");
+    let actions: Vec<&str> = pd.iter().map(|r| r.body["event_action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["resolve", "trigger", "resolve"]);
+    assert!(pd.iter().all(|r| r.body["dedup_key"] == "ferry/web/dev" && r.body["routing_key"] == "s3cr3t-routing-key"));
+    assert_eq!(
+        (pd[1].body["payload"]["severity"].as_str(), pd[1].body["payload"]["source"].as_str()),
+        (Some("critical"), Some("ferry"))
+    );
+
+    // Production waits for approvals: the webhook is told once; its first answer is 503, so the
+    // message is sent again after the backoff.
+    receiver.fail("/hook", 1);
+    p.tick().await.unwrap();
+    assert_eq!(world.pinned("staging"), "1.0.0");
+    let hook = receiver.bodies("/hook");
+    assert_eq!(hook.len(), 1, "{hook:#?}");
+    let outbox = p.engine.store.notifications(50).await.unwrap();
+    let waiting = outbox.iter().find(|n| n.event == "approval-needed").unwrap();
+    assert_eq!(
+        (waiting.attempts, waiting.delivered_at, waiting.last_error.as_str()),
+        (1, None, "webhook webhook answered HTTP 503")
+    );
+    let later = waiting.next_attempt;
+    assert_eq!(
+        ferry_controller::notify::deliver_due(&p.engine.store, &p.engine.config.notifiers, later).await.unwrap(),
+        1
+    );
+    let hook = receiver.bodies("/hook");
+    assert_eq!(hook.len(), 2);
+    let body = &hook[1].body;
+    assert_eq!(
+        (body["event"].as_str(), body["stage"].as_str(), body["freight"].as_str()),
+        (Some("approval-needed"), Some("production"), Some(good.alias.as_str()))
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains(&format!("ferry approve {} --stage production", good.alias)),
+        "{body}"
+    );
+    assert_eq!(hook[1].authorization.as_deref(), Some("Bearer s3cr3t-hook-token"));
+    p.tick().await.unwrap();
+    assert_eq!(receiver.bodies("/hook").len(), 2, "a waiting Freight is notified once");
+
+    // No credential in the outbox, the promotions or the audit log.
+    let recorded = serde_json::to_string(&p.engine.store.notifications(50).await.unwrap()).unwrap();
+    let audit = serde_json::to_string(&p.engine.store.audit_log(None, 500).await.unwrap()).unwrap();
+    let promotions = serde_json::to_string(&p.engine.store.promotions("web", "dev", 50).await.unwrap()).unwrap();
+    for text in [&recorded, &audit, &promotions] {
+        assert!(!text.contains("s3cr3t"), "a credential was recorded: {text}");
+    }
+}

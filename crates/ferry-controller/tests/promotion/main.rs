@@ -8,4 +8,5 @@
 mod support;
 
 mod engine;
+mod receiver;
 mod steps;

@@ -216,6 +216,42 @@ fn the_stage_branch_starts_as_an_orphan_and_is_created_by_the_push() {
     assert_eq!(checkouts[1].commit, committed_commit(&committed), "the existing stage branch is checked out");
 }
 
+#[test]
+fn target_branch_pushes_the_checkout_to_another_branch_created_when_missing() {
+    let remote = Remote::new();
+    let url = remote.bare().display().to_string();
+    let main_before = remote.remote_git(&["rev-parse", "main"]);
+    let ctx = remote.context("dev", "quick-lynx");
+    run(&ctx, "git-clone", json!({"repoURL": url, "path": "src"})).unwrap();
+    std::fs::write(ctx.work_dir.join("src/promoted.txt"), "quick-lynx\n").unwrap();
+    let committed = run(&ctx, "git-commit", json!({"path": "src"})).unwrap();
+    let pushed = run(&ctx, "git-push", json!({"path": "src", "targetBranch": "promote/dev"})).unwrap();
+    let commit = committed_commit(&committed).unwrap();
+    assert_eq!(pushed, StepOutcome::Pushed { branch: "promote/dev".into(), commit, attempts: 1 });
+    assert_eq!(remote.remote_git(&["rev-parse", "promote/dev"]), commit.to_hex());
+    assert_eq!(remote.remote_git(&["rev-parse", "main"]), main_before, "the checked-out branch is untouched");
+    let again = run(&ctx, "git-push", json!({"path": "src", "targetBranch": "promote/dev"})).unwrap();
+    assert_eq!(again, StepOutcome::AlreadyPushed { branch: "promote/dev".into(), commit });
+
+    // The target moved meanwhile: the commit is rebased onto it and lands.
+    let other = remote.context("dev", "other");
+    run(&other, "git-clone", json!({"repoURL": url, "path": "src", "branch": "promote/dev"})).unwrap();
+    std::fs::write(other.work_dir.join("src/other.txt"), "x\n").unwrap();
+    run(&other, "git-commit", json!({"path": "src"})).unwrap();
+    run(&other, "git-push", json!({"path": "src"})).unwrap();
+    let ctx2 = remote.context("dev", "late-owl");
+    run(&ctx2, "git-clone", json!({"repoURL": url, "path": "src"})).unwrap();
+    std::fs::write(ctx2.work_dir.join("src/late.txt"), "late\n").unwrap();
+    run(&ctx2, "git-commit", json!({"path": "src"})).unwrap();
+    let landed = run(&ctx2, "git-push", json!({"path": "src", "targetBranch": "promote/dev"})).unwrap();
+    assert!(matches!(landed, StepOutcome::Pushed { attempts: 2, .. }), "{landed:?}");
+    let files = remote.remote_git(&["ls-tree", "--name-only", "promote/dev"]);
+    assert!(files.contains("late.txt") && files.contains("other.txt") && files.contains("promoted.txt"), "{files}");
+
+    let bad = run(&ctx, "git-push", json!({"path": "src", "targetBranch": "-x..y"})).unwrap_err();
+    assert!(bad.to_string().contains("-x..y"), "{bad}");
+}
+
 fn committed_commit(outcome: &StepOutcome) -> Option<ferry_source::CommitId> {
     match outcome {
         StepOutcome::Committed { commit, .. } => Some(*commit),

@@ -7,6 +7,7 @@
 //!   with:
 //!     path: ./src
 //!     maxAttempts: 5        # default 5
+//!     targetBranch: release # default: the branch checked out; created when missing
 //! ```
 //!
 //! A commit already on the remote branch (a promotion resumed after a crash) is not pushed
@@ -26,6 +27,8 @@ pub struct GitPush {
     pub path: String,
     #[serde(default = "default_attempts")]
     pub max_attempts: u32,
+    #[serde(default)]
+    pub target_branch: Option<String>,
 }
 
 fn default_attempts() -> u32 {
@@ -45,7 +48,10 @@ impl GitPush {
             return Err(StepError::Config { step: STEP, field: "maxAttempts".to_owned(), message });
         }
         let dir = ctx.resolve("path", &self.path)?;
-        let tree = WorkTree::open(&dir).map_err(StepError::git(STEP))?;
+        let mut tree = WorkTree::open(&dir).map_err(StepError::git(STEP))?;
+        if let Some(target) = &self.target_branch {
+            tree = tree.pushing_to(target).map_err(StepError::git(STEP))?;
+        }
         let branch = tree.branch().to_owned();
         if tree.is_pushed().map_err(StepError::git(STEP))?
             && let Some(commit) = tree.head().map_err(StepError::git(STEP))?

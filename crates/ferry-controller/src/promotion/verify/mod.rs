@@ -7,7 +7,7 @@
 //! [`ferry_core::analysis`]; the files here do the I/O: `http.rs`, `prometheus.rs`,
 //! `command.rs`, `job.rs`.
 
-mod client;
+pub(crate) mod client;
 mod command;
 mod http;
 mod job;
