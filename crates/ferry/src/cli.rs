@@ -94,6 +94,9 @@ pub enum Command {
     /// The audit log of every promotion decision: list it, verify its hash chain.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The notifications of rollbacks, failures and waiting approvals: sent, retrying, given up.
+    #[command(subcommand)]
+    Notification(NotificationCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,6 +199,17 @@ pub struct RollbackArgs {
     pub user: String,
     #[arg(short, long, value_enum, default_value_t)]
     pub output: Output,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotificationCommand {
+    /// Newest first, with each message's delivery status.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(short, long, value_enum, default_value_t)]
+        output: Output,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -82,6 +82,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Reject(args) => promotion::decide(&globals, &args, Decision::Rejected).await,
         Command::Rollback(args) => promotion::rollback(&globals, &args).await,
         Command::Audit(cmd) => promotion::audit(&globals, &cmd).await,
+        Command::Notification(cmd) => promotion::notification(&globals, &cmd).await,
     }
 }
 

@@ -108,6 +108,35 @@ spec:
     .unwrap();
 }
 
+/// A webhook receiver on 127.0.0.1 (a thread answering 200 and keeping each request's body);
+/// it serves until the test process ends.
+fn webhook_receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = bodies.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            let mut length = 0;
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0; length];
+            if reader.read_exact(&mut body).is_ok() {
+                keep.lock().unwrap().push(String::from_utf8_lossy(&body).into_owned());
+            }
+            let _ = (&stream).write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    (url, bodies)
+}
+
 fn ferry(root: &Path, kubeconfig: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ferry"));
     cmd.env("FERRY_CONFIG", root.join("control"))
@@ -131,6 +160,12 @@ fn a_promotion_killed_after_its_push_is_resumed_by_the_controller_with_one_commi
     let root = tmp.path();
     setup(root);
     let kubeconfig = cluster.kubeconfig.clone();
+    let (hook, received) = webhook_receiver();
+    std::fs::write(
+        root.join("control/notify.yaml"),
+        format!("apiVersion: ferry.dev/v1alpha1\nkind: Notifier\nmetadata: {{name: team}}\nspec:\n  on: [promotion-succeeded]\n  webhook: {{url: '{hook}'}}\n"),
+    )
+    .unwrap();
     let refresh = ferry(root, &kubeconfig).args(["warehouse", "refresh", "app"]).output().unwrap();
     assert!(refresh.status.success(), "{}", stderr(&refresh));
     let alias = String::from_utf8_lossy(&refresh.stdout).trim().rsplit(' ').next().unwrap().to_owned();
@@ -169,4 +204,25 @@ fn a_promotion_killed_after_its_push_is_resumed_by_the_controller_with_one_commi
     assert!(pinned.contains("newTag: build-"), "{pinned}");
     let audit = ferry(root, &kubeconfig).args(["audit", "verify"]).output().unwrap();
     assert!(audit.status.success(), "{}", stderr(&audit));
+
+    // The controller told the team's webhook, once, and the outbox says so.
+    let list = ferry(root, &kubeconfig).args(["notification", "list", "-o", "json"]).output().unwrap();
+    assert!(list.status.success(), "{}", stderr(&list));
+    let messages: Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(messages.as_array().unwrap().len(), 1, "{messages}");
+    assert_eq!(
+        (messages[0]["event"].as_str(), messages[0]["attempts"].as_i64()),
+        (Some("promotion-succeeded"), Some(1))
+    );
+    assert!(messages[0]["deliveredAt"].is_i64(), "{messages}");
+    let bodies = received.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    let body: Value = serde_json::from_str(&bodies[0]).unwrap();
+    assert_eq!(
+        (body["event"].as_str(), body["stage"].as_str(), body["freight"].as_str()),
+        (Some("promotion-succeeded"), Some("dev"), Some(alias.as_str()))
+    );
+    let table = ferry(root, &kubeconfig).args(["notification", "list"]).output().unwrap();
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("promotion-succeeded") && table.contains("delivered"), "{table}");
 }

@@ -45,12 +45,17 @@ fn load(config: &Path) -> Option<Config> {
 fn summary(config: &Config) -> String {
     let (w, p) = (config.warehouses.len(), config.pipelines.len());
     let stages: usize = config.pipelines.iter().map(|p| p.value.spec.stages.len()).sum();
-    format!(
+    let mut text = format!(
         "{w} {}, {p} {} ({stages} {})",
         plural(w, "warehouse", "warehouses"),
         plural(p, "pipeline", "pipelines"),
         plural(stages, "stage", "stages")
-    )
+    );
+    let n = config.notifiers.len();
+    if n > 0 {
+        text.push_str(&format!(", {n} {}", plural(n, "notifier", "notifiers")));
+    }
+    text
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

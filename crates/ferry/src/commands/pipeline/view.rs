@@ -149,7 +149,7 @@ fn verification(v: &Verification) -> Vec<String> {
         format!("prometheus {} ×{}", p.name.clone().unwrap_or_else(|| format!("query-{}", i + 1)), p.count)
     }));
     out.extend(v.command.iter().map(|c| format!("command {}", c.run.join(" "))));
-    out.extend(v.job.iter().map(|j| format!("job {}", j.image)));
+    out.extend(v.job.iter().map(|j| format!("job {}", j.image.as_deref().unwrap_or("(its own JobSpec)"))));
     out
 }
 

@@ -5,6 +5,7 @@
 mod audit;
 mod decide;
 mod freight;
+mod notification;
 mod promote;
 mod stage;
 mod warehouse;
@@ -18,6 +19,7 @@ use super::Globals;
 pub use audit::run as audit;
 pub use decide::run as decide;
 pub use freight::run as freight;
+pub use notification::run as notification;
 pub use promote::{promote, rollback};
 pub use stage::run as stage;
 pub use warehouse::run as warehouse;
