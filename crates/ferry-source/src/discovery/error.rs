@@ -56,6 +56,11 @@ pub enum DiscoveryError {
     #[error("docker config {path}: {reason}")]
     DockerConfig { path: String, reason: String },
 
+    /// A Docker credential helper is missing, failed, timed out or answered garbage. The
+    /// reason never quotes the helper's stdout, which may hold the secret.
+    #[error("docker credential helper {helper} for {host}: {reason}")]
+    CredentialHelper { helper: String, host: String, reason: String, retryable: bool },
+
     /// An HTTP request for a chart repository index failed.
     #[error("chart repository {url}: {reason}")]
     ChartRepository { url: String, reason: String },
@@ -75,11 +80,13 @@ pub enum DiscoveryError {
 
 impl DiscoveryError {
     /// Whether trying again later may succeed without anyone changing anything: network
-    /// trouble, timeouts, registry errors and garbage (a registry mid-upgrade) are; a wrong
-    /// branch, pattern or repository name are not.
+    /// trouble, timeouts, registry errors and garbage (a registry mid-upgrade), a credential
+    /// helper that failed are; a wrong branch, pattern or repository name, a missing credential
+    /// helper are not.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Git { source, .. } => source.is_retryable(),
+            Self::CredentialHelper { retryable, .. } => *retryable,
             Self::RegistryUnreachable { .. }
             | Self::Registry { .. }
             | Self::RegistryGarbage { .. }

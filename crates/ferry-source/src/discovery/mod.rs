@@ -15,6 +15,7 @@
 
 mod chart;
 mod chart_index;
+mod credential_helper;
 mod docker_config;
 mod error;
 mod git;
@@ -27,6 +28,7 @@ mod registry_budget;
 mod tags;
 mod timestamp;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,6 +36,7 @@ use std::time::Duration;
 use ferry_api::Subscription;
 use ferry_core::freight::Revision;
 
+use credential_helper::DEFAULT_HELPER_TIMEOUT;
 pub use error::DiscoveryError;
 
 use crate::GitCache;
@@ -56,8 +59,13 @@ pub struct Discovered {
 pub struct DiscoveryOptions {
     /// Where the Git cache keeps its bare repositories.
     pub git_cache_dir: PathBuf,
-    /// A Docker `config.json` with registry credentials (`auths`); none: anonymous access.
+    /// A Docker `config.json` with registry credentials (`credHelpers`, `credsStore`,
+    /// `auths`); none: anonymous access.
     pub docker_config: Option<PathBuf>,
+    /// Directories searched for `docker-credential-<name>` helpers; `None`: `$PATH`.
+    pub credential_helper_path: Option<OsString>,
+    /// How long one credential helper run may take before it is killed.
+    pub credential_helper_timeout: Duration,
     /// Requests per second allowed to one registry host, shared by every subscription to it.
     pub requests_per_second_per_registry: f64,
     /// The longest one call (a registry request, an index download) may take; Git fetches
@@ -69,11 +77,13 @@ pub struct DiscoveryOptions {
 
 impl DiscoveryOptions {
     /// Defaults a newcomer would pick: 20 requests per second per registry, 30 s per call,
-    /// anonymous HTTPS only.
+    /// 10 s per credential helper run, anonymous HTTPS only.
     pub fn new(git_cache_dir: PathBuf) -> Self {
         Self {
             git_cache_dir,
             docker_config: None,
+            credential_helper_path: None,
+            credential_helper_timeout: DEFAULT_HELPER_TIMEOUT,
             requests_per_second_per_registry: 20.0,
             timeout: Duration::from_secs(30),
             insecure_http_registries: Vec::new(),
@@ -116,13 +126,13 @@ impl Discovery {
         match subscription {
             Subscription::Git(git) => git::discover(&self.inner.git, git.clone()).await,
             Subscription::Image(image) => {
-                let auth = self.auth_for(&image.repo_url)?;
+                let auth = self.auth_for(&image.repo_url).await?;
                 image::discover(&self.inner.registries, image, auth).await
             }
             Subscription::Chart(chart) => {
                 if chart.repo_url.starts_with("oci://") {
                     let repo = chart.repo_url.trim_start_matches("oci://");
-                    let auth = self.auth_for(repo)?;
+                    let auth = self.auth_for(repo).await?;
                     chart::discover_oci(&self.inner.registries, chart, auth).await
                 } else {
                     chart::discover_http(&self.inner.http, chart).await
@@ -132,12 +142,19 @@ impl Discovery {
     }
 
     /// Credentials for the registry of `repo` from the Docker config, read at each call so
-    /// rotated credentials are picked up.
-    fn auth_for(&self, repo: &str) -> Result<oci_client::secrets::RegistryAuth, DiscoveryError> {
-        let Some(path) = &self.inner.options.docker_config else {
+    /// rotated credentials are picked up; on a blocking thread, as a helper may run.
+    async fn auth_for(&self, repo: &str) -> Result<oci_client::secrets::RegistryAuth, DiscoveryError> {
+        let Some(path) = self.inner.options.docker_config.clone() else {
             return Ok(oci_client::secrets::RegistryAuth::Anonymous);
         };
         let host = registry::ImageRepo::parse(repo)?.host;
-        docker_config::auth_for(path, &host)
+        let helpers = credential_helper::HelperSettings {
+            search_path: self.inner.options.credential_helper_path.clone(),
+            timeout: self.inner.options.credential_helper_timeout,
+        };
+        let repo = repo.to_owned();
+        tokio::task::spawn_blocking(move || docker_config::auth_for(&path, &host, &helpers))
+            .await
+            .map_err(|e| DiscoveryError::Interrupted { repo, reason: e.to_string() })?
     }
 }
