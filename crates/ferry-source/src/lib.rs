@@ -39,6 +39,7 @@ mod remote_url;
 mod resolve;
 mod tree;
 mod tree_path;
+pub mod webhook;
 mod worktree;
 
 pub use cache::{DEFAULT_FETCH_TIMEOUT, GitCache, Limits};
