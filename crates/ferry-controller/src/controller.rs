@@ -1,7 +1,7 @@
 //! The controller: keeps every Application in sync. Each Application gets a task that
 //! re-renders at its target revision every poll interval (Git fetched), and re-compares at
 //! once when a live object it owns changes (the live cache's watches — no polling of the
-//! cluster). With automated sync it syncs each new revision; with self-heal it also re-applies
+//! cluster) or a webhook reports a push to its repository (`Engine::refresh`). With automated sync it syncs each new revision; with self-heal it also re-applies
 //! when live state drifts; failed syncs are retried with the Application's backoff.
 
 use std::sync::Arc;
@@ -174,10 +174,17 @@ async fn wait_for_change(engine: &Engine, name: &str, timeout: Duration, poll: D
         return true;
     };
     let mut changes = cache.subscribe();
+    let mut refresh = engine.refresh.subscribe();
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
         tokio::select! {
             _ = tokio::time::sleep_until(deadline) => return timeout >= poll,
+            // A webhook saw a push to the Application's repository: fetch now.
+            asked = refresh.recv() => match asked {
+                Ok(app) if app == name => return true,
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return true,
+            },
             change = changes.recv() => match change {
                 Ok(key) => {
                     let ours = cache.owner(&key).is_none_or(|owner| owner == name);

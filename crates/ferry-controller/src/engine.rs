@@ -37,6 +37,9 @@ pub struct Engine {
     pub health_scripts: Arc<ferry_lua::HealthScripts>,
     /// Kustomize/Helm settings from the control folder's `argocd-cm`.
     pub render_settings: Arc<RenderSettings>,
+    /// Applications to refresh now (a webhook saw a push to their repository); the sync
+    /// controller's task for each listens.
+    pub refresh: tokio::sync::broadcast::Sender<String>,
     caches: Mutex<HashMap<String, Arc<LiveCache>>>,
 }
 
@@ -112,6 +115,7 @@ impl Engine {
             store,
             health_scripts,
             render_settings,
+            refresh: tokio::sync::broadcast::channel(256).0,
             caches: Mutex::new(HashMap::new()),
         })
     }

@@ -16,6 +16,7 @@ pub mod notify;
 pub mod promotion;
 pub mod render;
 pub mod status;
+pub mod webhook;
 
 pub use app::{SyncReport, SyncRequest};
 pub use engine::{Engine, EngineOptions};

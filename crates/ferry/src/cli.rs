@@ -482,6 +482,14 @@ pub struct ControllerArgs {
     /// Seconds between Git polls.
     #[arg(long, default_value_t = 180)]
     pub poll: u64,
+    /// Receive GitHub, GitLab and registry webhooks on this address (e.g. 0.0.0.0:8090), at
+    /// /api/webhook: a push refreshes the Applications and Warehouses that follow it at once.
+    #[arg(long, value_name = "ADDR")]
+    pub webhook_listen: Option<std::net::SocketAddr>,
+    /// The file holding the webhooks' shared secret (else $FERRY_WEBHOOK_SECRET); required
+    /// with --webhook-listen.
+    #[arg(long, value_name = "FILE")]
+    pub webhook_secret_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -74,6 +74,26 @@ impl Promoter {
         Ok(self.poll(w, true, failures).await)
     }
 
+    /// Polls the Warehouses `names` now (a webhook saw a push), concurrently; each makes
+    /// Freight as its `freightCreationPolicy` says. Unknown names are skipped.
+    pub async fn poll_now(&self, names: &[String]) -> Vec<PollOutcome> {
+        let polls = match self.engine.store.warehouse_polls().await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read warehouse polls");
+                return Vec::new();
+            }
+        };
+        let auto = |w: &Warehouse| w.spec.freight_creation_policy == FreightCreationPolicy::Automatic;
+        let asked: Vec<&Warehouse> =
+            self.warehouses().into_iter().filter(|w| names.contains(&w.metadata.name)).collect();
+        let polls = &polls;
+        futures::future::join_all(
+            asked.into_iter().map(|w| self.poll(w, auto(w), failures_in(polls, &w.metadata.name))),
+        )
+        .await
+    }
+
     /// Polls every Warehouse whose poll is due, concurrently.
     pub async fn poll_due(&self) -> Result<Vec<PollOutcome>, PromotionError> {
         let polls = self.engine.store.warehouse_polls().await?;

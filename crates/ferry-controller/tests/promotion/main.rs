@@ -10,3 +10,4 @@ mod support;
 mod engine;
 mod receiver;
 mod steps;
+mod webhook;

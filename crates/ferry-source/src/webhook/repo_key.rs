@@ -2,7 +2,7 @@
 //! Applications that follow the same repository however each spells it.
 
 /// A Git repository URL without scheme, credentials, `.git` and trailing slash, lowercased
-/// host: `https://user@GitHub.com/acme/deploy.git`, `git@github.com:acme/deploy.git` and
+/// (Git hosts treat owner and repository names case-insensitively, as Argo CD does): `https://user@GitHub.com/acme/deploy.git`, `git@github.com:acme/deploy.git` and
 /// `ssh://git@github.com/acme/deploy` all give `github.com/acme/deploy`. Local paths stay as
 /// they are (`file://` removed).
 pub fn repo_key(url: &str) -> String {
@@ -16,8 +16,8 @@ pub fn repo_key(url: &str) -> String {
     };
     let rest = match rest.split_once('/') {
         Some((authority, path)) => {
-            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h).to_ascii_lowercase();
-            format!("{host}/{path}")
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            format!("{host}/{path}").to_ascii_lowercase()
         }
         None => rest.to_ascii_lowercase(),
     };

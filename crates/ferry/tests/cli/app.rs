@@ -521,6 +521,22 @@ fn ferry_up_starts_clusters_demo_applications_and_the_controller() {
     });
     let audit = ferry(&["audit", "verify"]);
     assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stderr));
+
+    // A commit to the demo repository: its post-commit hook sends Ferry a push webhook, and
+    // the new build reaches dev.
+    let hook = std::fs::read_to_string(repo.join(".git/hooks/post-commit")).unwrap();
+    assert!(
+        hook.contains("/api/webhook")
+            && !hook.contains(&std::fs::read_to_string(dir.path().join("webhook-secret")).unwrap()),
+        "{hook}"
+    );
+    std::fs::write(repo.join("guestbook-src/BUILD"), "2\n").unwrap();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "build 2"]);
+    crate::harness::wait_until("the new build verified in dev", || {
+        let dev = stage(&stages(), "dev");
+        dev["freight"] != freight.as_str() && dev["verified"] == true
+    });
     let _ = Command::new("kill").args(["-TERM", &guard.0.id().to_string()]).status();
     crate::harness::wait_until("ferry up stops on SIGTERM", || matches!(guard.0.try_wait(), Ok(Some(_))));
     assert!(dir.path().join("localkube.json").exists(), "cluster state saved");

@@ -226,3 +226,67 @@ fn a_promotion_killed_after_its_push_is_resumed_by_the_controller_with_one_commi
     let table = String::from_utf8_lossy(&table.stdout);
     assert!(table.contains("promotion-succeeded") && table.contains("delivered"), "{table}");
 }
+
+/// POSTs `body` to `addr` with `headers`; the status code.
+fn post(addr: &str, headers: &[(&str, &str)], body: &str) -> u16 {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut request = format!(
+        "POST /api/webhook HTTP/1.1\r\nhost: {addr}\r\ncontent-length: {}\r\nconnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+}
+
+#[test]
+fn a_push_webhook_makes_freight_at_once_and_a_forged_one_is_refused() {
+    let cluster = LocalCluster::start(&["dev"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    setup(root);
+    let kubeconfig = cluster.kubeconfig.clone();
+    let secret = root.join("webhook-secret");
+    std::fs::write(&secret, "a-shared-secret-of-some-length\n").unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let addr = format!("127.0.0.1:{port}");
+    let _controller = Group::spawn(
+        ferry(root, &kubeconfig)
+            .args(["controller", "--webhook-listen", &addr, "--webhook-secret-file"])
+            .arg(&secret)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    let freight = || -> usize {
+        let out = ferry(root, &kubeconfig).args(["freight", "list", "-o", "json"]).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap().as_array().unwrap().len()
+    };
+    wait_until("the first poll made the first Freight", || freight() == 1);
+    wait_until("the webhook receiver answers", || std::net::TcpStream::connect(&addr).is_ok());
+
+    let app = root.join("app");
+    std::fs::write(app.join("VERSION"), "2\n").unwrap();
+    git(&app, &["commit", "-qam", "build 2"]);
+    let body = format!(r#"{{"ref":"refs/heads/main","project":{{"git_http_url":"{}"}}}}"#, app.display());
+    // A forged token is refused and changes nothing.
+    let forged =
+        [("X-Gitlab-Event", "Push Hook"), ("X-Gitlab-Token", "not-the-secret"), ("content-type", "application/json")];
+    assert_eq!(post(&addr, &forged, &body), 401);
+    let signed = [
+        ("X-Gitlab-Event", "Push Hook"),
+        ("X-Gitlab-Token", "a-shared-secret-of-some-length"),
+        ("content-type", "application/json"),
+    ];
+    assert_eq!(post(&addr, &signed, &body), 202);
+    // The Warehouse polls every 5 minutes (its default): only the webhook explains a second
+    // Freight now.
+    wait_until("the webhook made the second Freight", || freight() == 2);
+}

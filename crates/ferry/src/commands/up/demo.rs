@@ -115,3 +115,52 @@ fn git(repo: &Path, args: &[&str]) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// The webhook secret of this instance: made once (32 random hex digits from the OS), kept in
+/// `webhook-secret`, readable by this user only.
+pub fn webhook_secret(dir: &Path) -> anyhow::Result<Vec<u8>> {
+    let path = dir.join("webhook-secret");
+    if !path.exists() {
+        let mut bytes = [0u8; 16];
+        std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom")?, &mut bytes)
+            .context("reading random bytes for the webhook secret")?;
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        write_private(&path, &hex)?;
+    }
+    Ok(std::fs::read_to_string(&path)?.trim().as_bytes().to_vec())
+}
+
+/// A `post-commit` hook in the demo repository that tells Ferry about each commit at once (a
+/// GitLab-style push webhook sent with curl; without curl, polling still finds it). The
+/// secret goes in a header file, not on curl's command line.
+pub fn install_push_hook(repo: &Path, webhook: std::net::SocketAddr, secret_file: &Path) -> anyhow::Result<()> {
+    let secret = std::fs::read_to_string(secret_file)?;
+    let headers = secret_file.with_file_name("webhook-headers");
+    write_private(&headers, &format!("X-Gitlab-Event: Push Hook\nX-Gitlab-Token: {}\n", secret.trim()))?;
+    let body = format!(r#"{{"ref":"refs/heads/main","project":{{"git_http_url":"file://{}"}}}}"#, repo.display());
+    let hook = format!(
+        "#!/bin/sh\n# Written by `ferry up` at each start: tells Ferry about each commit at once.\ncommand -v curl >/dev/null 2>&1 || exit 0\ncurl -s -o /dev/null -m 5 -X POST 'http://{webhook}{}' -H @'{}' -H 'Content-Type: application/json' --data '{body}' || true\n",
+        ferry_controller::webhook::PATH,
+        headers.display(),
+    );
+    let path = repo.join(".git/hooks/post-commit");
+    std::fs::create_dir_all(path.parent().expect("hooks live in a folder"))?;
+    std::fs::write(&path, hook)?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+    Ok(())
+}
+
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}

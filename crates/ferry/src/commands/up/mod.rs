@@ -55,7 +55,17 @@ pub async fn run(state_dir: &Path, args: &UpArgs) -> anyhow::Result<()> {
     println!("  git      {}", demo.repo.display());
     let opts = ControllerOptions { poll: Duration::from_secs(args.poll) };
     let controller = tokio::spawn(controller::run(engine.clone(), opts, super::interrupted()));
-    let promotions = super::controller::start_promotions(&engine);
+    let refreshes = Arc::new(ferry_controller::webhook::Refreshes::default());
+    let secret = demo::webhook_secret(&dir)?;
+    let localhost = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let hooks = super::controller::start_webhooks(&engine, localhost, secret, &refreshes).await?;
+    demo::install_push_hook(&demo.repo, hooks, &dir.join("webhook-secret"))?;
+    println!(
+        "  webhook  http://{hooks}{} (secret in {})",
+        ferry_controller::webhook::PATH,
+        dir.join("webhook-secret").display()
+    );
+    let promotions = super::controller::start_promotions(&engine, refreshes);
     report_when_synced(&engine).await;
     print_next_steps(&env, &demo.repo);
     let _ = controller.await;
