@@ -123,27 +123,9 @@ const SEVERITIES: [&str; 4] = ["critical", "error", "warning", "info"];
 
 /// Decodes a document already known to be a Notifier; `None` when it has errors.
 pub(crate) fn decode(d: &mut Decoder, node: &Node) -> Option<Notifier> {
-    let errors_before = d.error_count();
-    let mut f = d.fields(node, "")?;
-    f.take("apiVersion");
-    f.take("kind");
-    let metadata = match f.take("metadata") {
-        Some(n) => object_meta::decode(d, n, NOTIFIER_KIND),
-        None => {
-            d.missing(f.line(), "metadata", "a map with at least `name`");
-            None
-        }
-    };
-    let spec = match f.take("spec") {
-        Some(n) => decode_spec(d, n),
-        None => {
-            d.missing(f.line(), "spec", "a map naming one service: `slack`, `teams`, `pagerduty` or `webhook`");
-            None
-        }
-    };
-    f.finish(d);
-    let notifier = Notifier { metadata: metadata?, spec: spec? };
-    (d.error_count() == errors_before).then_some(notifier)
+    let expected = "a map naming one service: `slack`, `teams`, `pagerduty` or `webhook`";
+    let (metadata, spec) = object_meta::decode_resource(d, node, NOTIFIER_KIND, expected, decode_spec)?;
+    Some(Notifier { metadata, spec })
 }
 
 fn decode_spec(d: &mut Decoder, node: &Node) -> Option<NotifierSpec> {

@@ -35,3 +35,37 @@ pub(crate) fn decode(d: &mut Decoder, node: &Node, kind: &str) -> Option<ObjectM
     f.finish(d);
     Some(ObjectMeta { name: name?, namespace, labels, annotations })
 }
+
+/// One of Ferry's own documents: `apiVersion`, `kind`, `metadata` and a `spec` decoded by
+/// `decode_spec`; `status` is refused (runtime state lives in the state store). `None` when
+/// the document has errors, all of them reported.
+pub(crate) fn decode_resource<S>(
+    d: &mut Decoder,
+    node: &Node,
+    kind: &str,
+    spec_expected: &str,
+    decode_spec: impl FnOnce(&mut Decoder, &Node) -> Option<S>,
+) -> Option<(ObjectMeta, S)> {
+    let errors_before = d.error_count();
+    let mut f = d.fields(node, "")?;
+    f.take("apiVersion");
+    f.take("kind");
+    let metadata = match f.take("metadata") {
+        Some(n) => decode(d, n, kind),
+        None => {
+            d.missing(f.line(), "metadata", "a map with at least `name`");
+            None
+        }
+    };
+    let spec = match f.take("spec") {
+        Some(n) => decode_spec(d, n),
+        None => {
+            d.missing(f.line(), "spec", spec_expected);
+            None
+        }
+    };
+    f.unsupported(d, "status", "status is runtime state that Ferry keeps in its state store; remove it");
+    f.finish(d);
+    let (metadata, spec) = (metadata?, spec?);
+    (d.error_count() == errors_before).then_some((metadata, spec))
+}

@@ -33,28 +33,8 @@ impl Pipeline {
 
 /// Decodes a document already known to be a Pipeline; `None` when it has errors.
 pub(crate) fn decode(d: &mut Decoder, node: &Node) -> Option<Pipeline> {
-    let errors_before = d.error_count();
-    let mut f = d.fields(node, "")?;
-    f.take("apiVersion");
-    f.take("kind");
-    let metadata = match f.take("metadata") {
-        Some(n) => object_meta::decode(d, n, PIPELINE_KIND),
-        None => {
-            d.missing(f.line(), "metadata", "a map with at least `name`");
-            None
-        }
-    };
-    let spec = match f.take("spec") {
-        Some(n) => decode_spec(d, n),
-        None => {
-            d.missing(f.line(), "spec", "a map with `stages`");
-            None
-        }
-    };
-    f.unsupported(d, "status", "status is runtime state that Ferry keeps in its state store; remove it");
-    f.finish(d);
-    let pipeline = Pipeline { metadata: metadata?, spec: spec? };
-    (d.error_count() == errors_before).then_some(pipeline)
+    let (metadata, spec) = object_meta::decode_resource(d, node, PIPELINE_KIND, "a map with `stages`", decode_spec)?;
+    Some(Pipeline { metadata, spec })
 }
 
 fn decode_spec(d: &mut Decoder, node: &Node) -> Option<PipelineSpec> {

@@ -49,27 +49,9 @@ const POLICIES: &[(&str, FreightCreationPolicy)] =
 
 /// Decodes a document already known to be a Warehouse; `None` when it has errors.
 pub(crate) fn decode(d: &mut Decoder, node: &Node) -> Option<Warehouse> {
-    let errors_before = d.error_count();
-    let mut f = d.fields(node, "")?;
-    f.take("apiVersion");
-    f.take("kind");
-    let metadata = match f.take("metadata") {
-        Some(n) => object_meta::decode(d, n, WAREHOUSE_KIND),
-        None => missing(d, f.line(), "metadata", "a map with at least `name`"),
-    };
-    let spec = match f.take("spec") {
-        Some(n) => decode_spec(d, n),
-        None => missing(d, f.line(), "spec", "a map with `subscriptions`"),
-    };
-    f.unsupported(d, "status", "status is runtime state that Ferry keeps in its state store; remove it");
-    f.finish(d);
-    let warehouse = Warehouse { metadata: metadata?, spec: spec? };
-    (d.error_count() == errors_before).then_some(warehouse)
-}
-
-fn missing<T>(d: &mut Decoder, line: usize, field: &str, expected: &str) -> Option<T> {
-    d.missing(line, field, expected);
-    None
+    let (metadata, spec) =
+        object_meta::decode_resource(d, node, WAREHOUSE_KIND, "a map with `subscriptions`", decode_spec)?;
+    Some(Warehouse { metadata, spec })
 }
 
 fn decode_spec(d: &mut Decoder, node: &Node) -> Option<WarehouseSpec> {
