@@ -109,7 +109,8 @@ pub fn load_dir(root: &Path) -> Result<Config, ConfigErrors> {
             Err(error) => errors.push(error),
         }
     }
-    let Resources { applications, warehouses, pipelines, notifiers } = resources;
+    let Resources { mut applications, warehouses, mut pipelines, notifiers } = resources;
+    applications.extend(pipelines.iter_mut().flat_map(inline_applications));
     let config = Config { applications, warehouses, pipelines, notifiers, argocd_cm, settings };
     check_unique_names(&config.applications, "Application", |a| &a.metadata.name, &mut errors);
     check_unique_names(&config.warehouses, "Warehouse", |w| &w.metadata.name, &mut errors);
@@ -117,6 +118,40 @@ pub fn load_dir(root: &Path) -> Result<Config, ConfigErrors> {
     check_unique_names(&config.notifiers, "Notifier", |n| &n.metadata.name, &mut errors);
     crate::references::check(&config, &mut errors);
     if errors.is_empty() { Ok(config) } else { Err(ConfigErrors(errors)) }
+}
+
+/// The Applications written in a Pipeline's Stages (`source` + `destination`), named
+/// `PIPELINE-STAGE`, each added to its Stage's `applications`.
+fn inline_applications(pipeline: &mut Loaded<Pipeline>) -> Vec<Loaded<Application>> {
+    let name = pipeline.value.metadata.name.clone();
+    let mut out = Vec::new();
+    for stage in &mut pipeline.value.spec.stages {
+        let Some(inline) = stage.inline_application.clone() else { continue };
+        let app_name = format!("{name}-{}", stage.name);
+        stage.applications.push(crate::reference::Reference { name: app_name.clone(), line: stage.line });
+        let labels = [("ferry.dev/pipeline", name.clone()), ("ferry.dev/stage", stage.name.clone())];
+        let value = Application {
+            metadata: application::Metadata {
+                name: app_name,
+                namespace: application::DEFAULT_NAMESPACE.to_owned(),
+                labels: labels.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+                annotations: BTreeMap::new(),
+                finalizers: Vec::new(),
+            },
+            spec: application::ApplicationSpec {
+                project: application::DEFAULT_PROJECT.to_owned(),
+                source: Some(inline.source),
+                sources: Vec::new(),
+                destination: inline.destination,
+                sync_policy: inline.sync_policy,
+                ignore_differences: Vec::new(),
+                revision_history_limit: None,
+                info: Vec::new(),
+            },
+        };
+        out.push(Loaded { value, file: pipeline.file.clone(), line: stage.line });
+    }
+    out
 }
 
 /// Whether a file's documents include the `argocd-cm` ConfigMap.

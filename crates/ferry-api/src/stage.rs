@@ -9,6 +9,9 @@ use serde::Serialize;
 use crate::accepts::{self, Accepts};
 use crate::approvals::{self, Approvals};
 use crate::decode::{Decoder, Fields};
+use crate::destination::{self, Destination};
+use crate::source::{self, Source};
+use crate::sync_policy::{self, SyncPolicy};
 use crate::duration;
 use crate::node::Node;
 use crate::reference::Reference;
@@ -29,8 +32,12 @@ pub struct Stage {
     /// For a `dr` Stage: the Stage whose Freight it mirrors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub follows: Option<Reference>,
-    /// The Argo CD Applications the Stage deploys (in the control folder).
+    /// The Argo CD Applications the Stage deploys (in the control folder), the one made of
+    /// `source` + `destination` included (named `PIPELINE-STAGE`).
     pub applications: Vec<Reference>,
+    /// `source` + `destination` (+ `syncPolicy`) given in the Stage instead of an Application.
+    #[serde(skip)]
+    pub inline_application: Option<InlineApplication>,
     /// Where its Freight comes from; `None` for a `dr` Stage, which takes what it follows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accepts: Option<Accepts>,
@@ -48,6 +55,14 @@ pub struct Stage {
     pub steps: Vec<PromotionStep>,
     pub verification: Verification,
     pub rollback: Rollback,
+}
+
+/// An Application written in a Stage: what it renders, where it applies it, how it syncs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InlineApplication {
+    pub source: Source,
+    pub destination: Destination,
+    pub sync_policy: Option<SyncPolicy>,
 }
 
 /// What a Stage is for.
@@ -73,7 +88,9 @@ pub(crate) fn decode(d: &mut Decoder, node: &Node, path: &str) -> Option<Stage> 
     let kind =
         f.choice(d, "kind", &[("normal", StageKind::Normal), ("dr", StageKind::Dr)]).unwrap_or(StageKind::Normal);
     let follows = f.take("follows").and_then(|n| crate::decode::reference(d, n, &f.path("follows")));
-    let applications = applications(d, &mut f);
+    let inline_given = f.peek("source").is_some() || f.peek("destination").is_some();
+    let inline_application = inline_application(d, &mut f);
+    let applications = applications(d, &mut f, inline_given);
     let accepts = f.take("accepts").and_then(|n| accepts::decode(d, n, &f.path("accepts")));
     check_kind(d, &f, kind, follows.is_some(), accepts.is_some());
     let soak = f.duration(d, "soak").unwrap_or(Duration::ZERO);
@@ -101,6 +118,7 @@ pub(crate) fn decode(d: &mut Decoder, node: &Node, path: &str) -> Option<Stage> 
         kind,
         follows,
         applications,
+        inline_application,
         accepts,
         soak,
         auto_promote,
@@ -119,17 +137,43 @@ fn default_auto_promote(kind: StageKind, accepts: Option<&Accepts>) -> bool {
     kind == StageKind::Dr || matches!(accepts, Some(Accepts::Warehouse(_)))
 }
 
-fn applications(d: &mut Decoder, f: &mut Fields<'_>) -> Vec<Reference> {
+fn applications(d: &mut Decoder, f: &mut Fields<'_>, inline: bool) -> Vec<Reference> {
     let node = f.peek("applications");
     let applications = f.references(d, "applications");
-    if applications.is_empty() {
-        let expected = "the names of the Argo CD Applications this stage deploys";
+    if applications.is_empty() && (!inline || node.is_some()) {
+        let expected = "the names of the Argo CD Applications this stage deploys (or `source` and `destination`)";
         match node {
             Some(n) => d.invalid(n, &f.path("applications"), expected),
             None => d.missing(f.line(), &f.path("applications"), expected),
         }
     }
     applications
+}
+
+/// `source` and `destination` (and `syncPolicy`), as in an Application's spec; both or neither.
+fn inline_application(d: &mut Decoder, f: &mut Fields<'_>) -> Option<InlineApplication> {
+    let (source_node, destination_node) = (f.take("source"), f.take("destination"));
+    let sync_node = f.take("syncPolicy");
+    let source = source_node.and_then(|n| source::decode(d, n, &f.path("source")));
+    let destination = destination_node.and_then(|n| destination::decode(d, n, &f.path("destination")));
+    let sync_policy = sync_node.and_then(|n| sync_policy::decode(d, n, &f.path("syncPolicy")));
+    match (source_node, destination_node) {
+        (None, None) => {
+            if let Some(n) = sync_node {
+                d.invalid(n, &f.path("syncPolicy"), "`syncPolicy` only with `source` and `destination`");
+            }
+            None
+        }
+        (Some(_), None) => {
+            d.missing(f.line(), &f.path("destination"), "a map with `server` or `name`, and `namespace` (with `source`)");
+            None
+        }
+        (None, Some(_)) => {
+            d.missing(f.line(), &f.path("source"), "a map with `repoURL` and `path` (with `destination`)");
+            None
+        }
+        (Some(_), Some(_)) => Some(InlineApplication { source: source?, destination: destination?, sync_policy }),
+    }
 }
 
 /// A `dr` Stage names the Stage it follows and accepts nothing else; a normal Stage accepts.

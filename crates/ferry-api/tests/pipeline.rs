@@ -331,3 +331,28 @@ fn path_filters_apply_to_tag_strategies_and_regex_paths_are_checked() {
         "ferry/pipeline.yaml:12: invalid `spec.subscriptions[0].git.includePaths[1]`: expected a `regex:` path pattern, found \"regex:^apps/(web\" (error: unclosed group)"
     );
 }
+
+#[test]
+fn a_stage_may_name_its_source_and_destination_instead_of_an_application() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = pipeline(
+        "    - name: dev\n      accepts: {warehouse: web}\n      source: {repoURL: 'https://github.com/acme/deploy.git', path: overlays/dev}\n      destination: {name: dev, namespace: web}\n      syncPolicy: {syncOptions: [CreateNamespace=true]}\n",
+    );
+    std::fs::write(dir.path().join("pipeline.yaml"), text).unwrap();
+    std::fs::write(dir.path().join("warehouse.yaml"), warehouse("    - image: {repoURL: ghcr.io/acme/web}\n")).unwrap();
+    let config = load_dir(dir.path()).unwrap();
+    let app = &config.application("web-dev").expect("an Application named PIPELINE-STAGE").value;
+    assert_eq!(app.spec.source.as_ref().unwrap().path, "overlays/dev");
+    assert_eq!(app.spec.destination.namespace.as_deref(), Some("web"));
+    assert_eq!(app.metadata.labels["ferry.dev/stage"], "dev");
+    let stage = config.pipelines[0].value.stage("dev").unwrap();
+    assert_eq!(stage.applications.iter().map(|a| a.as_str()).collect::<Vec<_>>(), ["web-dev"]);
+
+    let half = errors(&pipeline("    - name: dev\n      accepts: {warehouse: web}\n      source: {repoURL: x, path: app}\n"));
+    assert_eq!(
+        half,
+        ["ferry/pipeline.yaml:7: missing field `spec.stages[0].destination`: expected a map with `server` or `name`, and `namespace` (with `source`)"]
+    );
+    let neither = errors(&pipeline("    - name: dev\n      accepts: {warehouse: web}\n"));
+    assert!(neither[0].contains("(or `source` and `destination`)"), "{neither:?}");
+}

@@ -1,5 +1,6 @@
 //! The engine's own decisions: resume the promotions a stop interrupted, and promote by
-//! itself into every Stage that asks for it (`autoPromote`), upstream Stages first.
+//! itself into every Stage that asks for it (`autoPromote`), upstream Stages first, Pipelines
+//! side by side.
 
 use ferry_core::promotion::{self, FreightView, Next};
 use ferry_store::{PromotionKind, PromotionRecord};
@@ -21,12 +22,19 @@ impl Promoter {
         Ok(out)
     }
 
-    /// One pass over every Stage, upstream first: runs the promotions due now and returns
-    /// what each Stage did or waits for. A Stage's trouble is logged and does not stop the
-    /// others.
+    /// One pass over every Stage: the Pipelines side by side (a slow promotion or
+    /// verification in one does not hold up another), each Pipeline's Stages upstream first,
+    /// so that a Freight verified in dev can reach staging in the same pass. Returns what each
+    /// Stage did or waits for, Pipelines in file order. A Stage's trouble is logged and does
+    /// not stop the others.
     pub async fn tick(&self) -> Result<Vec<(String, Next)>, PromotionError> {
+        let pipelines = self.engine.config.pipelines.iter().map(|l| self.tick_pipeline(&l.value.metadata.name));
+        Ok(futures::future::join_all(pipelines).await.into_iter().flatten().collect())
+    }
+
+    async fn tick_pipeline(&self, pipeline: &str) -> Vec<(String, Next)> {
         let mut out = Vec::new();
-        for s in self.stages() {
+        for s in self.stages().into_iter().filter(|s| s.pipeline.metadata.name == pipeline) {
             let next = match self.next_for(s).await {
                 Ok(next) => next,
                 Err(e) => {
@@ -41,7 +49,7 @@ impl Promoter {
             }
             out.push((s.subject(), next));
         }
-        Ok(out)
+        out
     }
 
     async fn auto_promote(&self, s: StageRef<'_>, freight: &str, reason: &str) {

@@ -763,3 +763,42 @@ spec:
         assert!(!text.contains("s3cr3t"), "a credential was recorded: {text}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_verification_in_one_pipeline_does_not_hold_up_another() {
+    let world = World::new().await;
+    let control = world.dir.path().join("control");
+    let release = world.dir.path().join("release-slow");
+    let remote = world.remote.display().to_string();
+    // The slow Pipeline's Stage writes its Application in place (source + destination).
+    std::fs::write(
+        control.join("pipeline-slow.yaml"),
+        format!("apiVersion: ferry.dev/v1alpha1\nkind: Pipeline\nmetadata: {{name: slow}}\nspec:\n  stages:\n    - name: soak-test\n      source: {{repoURL: '{remote}', path: base, targetRevision: main}}\n      destination: {{name: dev, namespace: slow}}\n      syncPolicy: {{syncOptions: [CreateNamespace=true]}}\n      accepts: {{warehouse: web}}\n      verification:\n        command: {{run: [sh, -c, 'while [ ! -e {} ]; do sleep 0.05; done'], timeout: 2m}}\n", release.display()),
+    )
+    .unwrap();
+    let p = world.promoter().await;
+    world.freight(&p, "2.0.0", 1_000).await;
+    let ticking = tokio::spawn({
+        let p = p.clone();
+        async move { p.tick().await.unwrap() }
+    });
+    // The slow Pipeline verifies until released; meanwhile the web Pipeline moves on.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while world.pinned("staging") != "2.0.0" {
+        assert!(std::time::Instant::now() < deadline, "the web pipeline was held up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let slow = p.engine.store.promotions("slow", "soak-test", 1).await.unwrap();
+    assert_eq!(slow[0].phase, PromotionPhase::Verifying, "still verifying while web moved on");
+    std::fs::write(&release, "").unwrap();
+    let decisions = ticking.await.unwrap();
+    let subjects: Vec<&str> = decisions.iter().map(|(s, _)| s.as_str()).collect();
+    // Pipelines in file order (pipeline-slow.yaml sorts first), each upstream first.
+    assert_eq!(subjects[..3], ["slow/soak-test", "web/dev", "web/staging"], "{subjects:?}");
+    let slow = p.engine.store.promotions("slow", "soak-test", 1).await.unwrap();
+    assert_eq!(slow[0].phase, PromotionPhase::Succeeded, "{}", slow[0].message);
+    let app = p.engine.application("slow-soak-test").unwrap().value.clone();
+    let client = p.engine.cluster_of(&app).await.unwrap();
+    let web = serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "slow"}});
+    assert!(client.get(&web).await.unwrap().is_some(), "the Stage's own Application was synced");
+}
