@@ -72,7 +72,7 @@ pub use prometheus_query::{DEFAULT_CONSECUTIVE_ERROR_LIMIT, PrometheusQuery};
 pub use reference::Reference;
 pub use source::{DEFAULT_TARGET_REVISION, Directory, Source};
 pub use stage::{Stage, StageKind};
-pub use stage_gates::{PolicyGate, SchemaGate, StageGates, VulnerabilityGate};
+pub use stage_gates::{DEFAULT_REPORT_ARTIFACT_TYPES, PolicyGate, SchemaGate, StageGates, VulnerabilityGate};
 pub use steps::{PromotionStep, StepAction};
 pub use subscription::{DEFAULT_DISCOVERY_LIMIT, MAX_DISCOVERY_LIMIT, Subscription};
 pub use sync_policy::{Automated, Backoff, Retry, SyncPolicy};
