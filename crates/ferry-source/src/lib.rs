@@ -46,7 +46,7 @@ pub use cache::{DEFAULT_FETCH_TIMEOUT, GitCache, Limits};
 pub use commit_id::{CommitId, ParseCommitIdError};
 pub use commit_info::CommitInfo;
 pub use crypto::install_crypto_provider;
-pub use discovery::{Discovered, Discovery, DiscoveryError, DiscoveryOptions};
+pub use discovery::{AttachedReport, Discovered, Discovery, DiscoveryError, DiscoveryOptions};
 pub use error::SourceError;
 pub use fetch::FetchOutcome;
 pub use local::LocalRepo;

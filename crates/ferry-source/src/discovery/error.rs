@@ -73,6 +73,20 @@ pub enum DiscoveryError {
     #[error("chart repository index {url} is larger than {limit} bytes")]
     ChartIndexTooLarge { url: String, limit: u64 },
 
+    /// A report attached to an image is larger than the cap (or than its descriptor says).
+    #[error("registry {registry}: the report {digest} attached to {repository} is larger than {limit} bytes")]
+    ReportTooLarge { registry: String, repository: String, digest: String, limit: u64 },
+
+    /// A report attached to an image does not match its digest.
+    #[error(
+        "registry {registry}: a report attached to {repository} does not match its digest {expected} (read {actual})"
+    )]
+    ReportDigestMismatch { registry: String, repository: String, expected: String, actual: String },
+
+    /// A referrer of an image is not an artifact manifest Ferry can read as a report of it.
+    #[error("registry {registry}: referrer {manifest} of {repository} cannot be read as a report: {reason}")]
+    Referrer { registry: String, repository: String, manifest: String, reason: String },
+
     /// A blocking task was cancelled or panicked.
     #[error("discovery of {repo} stopped unexpectedly: {reason}")]
     Interrupted { repo: String, reason: String },
@@ -100,7 +114,10 @@ impl DiscoveryError {
             | Self::InvalidRepository { .. }
             | Self::NoPlatform { .. }
             | Self::DockerConfig { .. }
-            | Self::ChartIndexTooLarge { .. } => false,
+            | Self::ChartIndexTooLarge { .. }
+            | Self::ReportTooLarge { .. }
+            | Self::ReportDigestMismatch { .. }
+            | Self::Referrer { .. } => false,
         }
     }
 }

@@ -10,6 +10,9 @@
 //!   the subscriptions that use it.
 //! - Charts ([`chart`]): versions from a Helm repository's `index.yaml` or an OCI registry.
 //!
+//! The same registry access reads the scan reports CI attaches to an image (OCI referrers,
+//! [`referrers`]) for the vulnerability gate.
+//!
 //! Discovery does not retry: an error is returned and the caller (the Warehouse reconciler)
 //! schedules the next attempt with backoff ([`DiscoveryError::is_retryable`]).
 
@@ -23,6 +26,7 @@ mod git_history;
 mod git_paths;
 mod image;
 mod image_config;
+mod referrers;
 mod registry;
 mod registry_budget;
 mod tags;
@@ -38,6 +42,7 @@ use ferry_core::freight::Revision;
 
 use credential_helper::DEFAULT_HELPER_TIMEOUT;
 pub use error::DiscoveryError;
+pub use referrers::{AttachedReport, DEFAULT_MAX_REPORT_BYTES, MAX_REPORTS};
 
 use crate::GitCache;
 

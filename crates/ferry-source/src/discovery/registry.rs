@@ -160,8 +160,13 @@ impl Registries {
         cache.insert(key, created);
     }
 
+    /// The client, for calls that [`Registries::call`] wraps elsewhere (referrers).
+    pub(super) fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// Runs one registry call within the host's budget and the timeout.
-    async fn call<T>(
+    pub(super) async fn call<T>(
         &self,
         repo: &ImageRepo,
         operation: &'static str,

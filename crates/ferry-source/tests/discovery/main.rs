@@ -10,6 +10,7 @@ mod git;
 #[allow(dead_code)]
 mod git_support;
 mod image;
+mod referrers;
 mod registry;
 mod servers;
 mod support;

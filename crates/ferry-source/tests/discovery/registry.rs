@@ -1,6 +1,9 @@
 //! A real OCI registry: Debian's `docker-registry` (distribution v2) on 127.0.0.1 with
 //! filesystem storage in a temp dir, optionally behind htpasswd basic auth, and pushing
-//! images through its HTTP API (blob uploads, then manifests). Killed on drop.
+//! images through its HTTP API (blob uploads, then manifests), and attaching reports to them
+//! as `oras attach` does on a registry without the referrers API (an artifact manifest with a
+//! `subject`, listed in the referrers tag schema's index). Killed on drop. Also included by
+//! ferry-controller's promotion tests.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -10,7 +13,10 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
-use crate::git_support::closed_port;
+/// A port nothing listens on now.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
 
 pub struct Registry {
     child: Child,
@@ -185,6 +191,95 @@ impl Registry {
                 .to_string()
                 .into_bytes();
         self.push_manifest(name, tag, "application/vnd.oci.image.index.v1+json", &index).await
+    }
+}
+
+/// An artifact manifest as attached: its digest, and its descriptor in the referrers index.
+pub struct Attached {
+    pub digest: String,
+    pub descriptor: serde_json::Value,
+}
+
+impl Registry {
+    /// Attaches `report` to `subject` as `oras attach --artifact-type <artifact_type>` does on
+    /// a registry without the referrers API: the blob, an empty config, an artifact manifest
+    /// with `subject`, and the tag `sha256-<hex>` re-pointed at an index listing every referrer.
+    pub async fn attach(
+        &self,
+        name: &str,
+        subject: &Pushed,
+        artifact_type: &str,
+        report: &[u8],
+        created: &str,
+    ) -> Attached {
+        let layer = self.push_blob(name, report).await;
+        self.attach_manifest(name, subject, artifact_type, &layer, report.len(), created).await
+    }
+
+    /// Like [`Registry::attach`] with the layer descriptor as given (a size that lies).
+    pub async fn attach_manifest(
+        &self,
+        name: &str,
+        subject: &Pushed,
+        artifact_type: &str,
+        layer_digest: &str,
+        layer_size: usize,
+        created: &str,
+    ) -> Attached {
+        let empty = self.push_blob(name, b"{}").await;
+        let manifest = json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "artifactType": artifact_type,
+            "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": empty, "size": 2},
+            "layers": [{"mediaType": "application/json", "digest": layer_digest, "size": layer_size,
+                        "annotations": {"org.opencontainers.image.title": "report.json"}}],
+            "subject": {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": subject.digest, "size": subject.size},
+            "annotations": {"org.opencontainers.image.created": created},
+        })
+        .to_string()
+        .into_bytes();
+        let digest = sha256(&manifest);
+        self.push_manifest(name, &digest, "application/vnd.oci.image.manifest.v1+json", &manifest).await;
+        let descriptor = json!({
+            "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": digest, "size": manifest.len(),
+            "artifactType": artifact_type, "annotations": {"org.opencontainers.image.created": created},
+        });
+        self.add_referrer(name, &subject.digest, descriptor.clone()).await;
+        Attached { digest, descriptor }
+    }
+
+    /// Adds `descriptor` to the referrers tag schema's index of `subject`.
+    pub async fn add_referrer(&self, name: &str, subject: &str, descriptor: serde_json::Value) {
+        let tag = subject.replace(':', "-");
+        let url = format!("http://{}/v2/{name}/manifests/{tag}", self.host);
+        let current = self
+            .request(reqwest::Method::GET, &url)
+            .header("accept", "application/vnd.oci.image.index.v1+json")
+            .send()
+            .await
+            .unwrap();
+        let mut manifests: Vec<serde_json::Value> = if current.status().is_success() {
+            let index: serde_json::Value = current.json().await.unwrap();
+            index["manifests"].as_array().cloned().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        manifests.push(descriptor);
+        let index =
+            json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": manifests})
+                .to_string()
+                .into_bytes();
+        self.push_manifest(name, &tag, "application/vnd.oci.image.index.v1+json", &index).await;
+    }
+
+    /// Overwrites a stored blob in the registry's storage, as a compromised disk would: the
+    /// registry then serves other bytes under the same digest.
+    pub fn tamper_blob(&self, digest: &str, bytes: &[u8]) {
+        let hex = digest.strip_prefix("sha256:").unwrap();
+        let path = self._dir.path().join(format!("data/docker/registry/v2/blobs/sha256/{}/{hex}/data", &hex[..2]));
+        assert!(path.is_file(), "{} is stored", path.display());
+        std::fs::write(path, bytes).unwrap();
     }
 }
 
