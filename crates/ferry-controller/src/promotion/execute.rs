@@ -11,6 +11,7 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use ferry_core::freight::Revision;
+use ferry_gates::vuln::Date;
 use ferry_store::{FreightRecord, PromotionEnd, PromotionKind, PromotionPhase, PromotionRecord};
 use serde_json::json;
 
@@ -142,7 +143,7 @@ impl Promoter {
             if !gated && matches!(this, Planned::Git(Step::GitPush(_)) | Planned::App(_)) {
                 gated = true;
                 let (path, url) = clone.clone().unwrap_or_default();
-                let outcome = self.gates(s, &ctx, &path, &url).await?;
+                let outcome = self.gates(s, &ctx, &revisions, (&path, &url)).await?;
                 done.push(json!({"step": "gates", "result": outcome}));
             }
             self.say(&format!("step {}/{total}: {label}", index + 1));
@@ -207,9 +208,19 @@ impl Promoter {
         &self,
         s: StageRef<'_>,
         ctx: &StepContext,
-        checkout: &str,
-        url: &str,
+        revisions: &[Revision],
+        (checkout, url): (&str, &str),
     ) -> Result<serde_json::Value, PromotionError> {
+        let images = match &s.stage.gates.vulnerabilities {
+            Some(gate) => {
+                self.say("gates: reading the vulnerability reports attached to the Freight's images");
+                super::vulnerability_gate::fetch(&self.discovery, gate, revisions).await
+            }
+            None => Vec::new(),
+        };
+        let days = ctx.now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400);
+        let today = Date::from_unix_days(i64::try_from(days).unwrap_or(i64::MAX))
+            .ok_or_else(|| PromotionError::Refused("the promotion's date is outside the years 0000-9999".to_owned()))?;
         self.say("gates: rendering the stage from the work tree");
         let checkout = ctx.resolve("git-clone.path", checkout).map_err(|source| PromotionError::Step {
             step: "gates".to_owned(),
@@ -233,6 +244,8 @@ impl Promoter {
                 control_dir: &control,
                 git: &git,
                 settings: &settings,
+                images: &images,
+                today,
             };
             super::stage_gates::run(&inputs)
         })

@@ -22,6 +22,7 @@ mod step_config;
 pub mod steps;
 mod verification;
 pub mod verify;
+mod vulnerability_gate;
 mod warehouse;
 mod window;
 

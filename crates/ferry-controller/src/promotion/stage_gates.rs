@@ -3,8 +3,8 @@
 //! the rendered objects — Kubernetes schemas (on unless `schema: false`), Gatekeeper policies
 //! (`policy.path`, relative to the control folder), and secret scanning of the commit the
 //! promotion made. A blocking finding stops the promotion before its push, with the findings in
-//! its record. `vulnerabilities` fails closed: no report source for a Freight's images exists
-//! yet, so a Stage that asks for the gate is not promoted by itself.
+//! its record. `vulnerabilities` judges the scan reports attached in the registry to the
+//! Freight's images (read before, see [`super::vulnerability_gate`]).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -13,6 +13,7 @@ use ferry_api::{Application, Stage};
 use ferry_gates::policy::PolicySet;
 use ferry_gates::schema::SchemaOptions;
 use ferry_gates::secrets::{Config as SecretsConfig, ScanOptions, Scanner};
+use ferry_gates::vuln::Date;
 use ferry_source::{GitCache, LocalRepo};
 
 use crate::check::gates::schema::SchemaGate;
@@ -20,6 +21,8 @@ use crate::check::render::CheckRenderer;
 use crate::check::sides::{Side, SideName};
 use crate::check::{AppCheck, ChangeKind, Finding, Gate, Level, ThisRepo};
 use crate::render::RenderSettings;
+
+use super::vulnerability_gate::{self, ImageReports};
 
 /// Where the gates read from.
 pub struct GateInputs<'a> {
@@ -31,6 +34,10 @@ pub struct GateInputs<'a> {
     pub control_dir: &'a Path,
     pub git: &'a Arc<GitCache>,
     pub settings: &'a RenderSettings,
+    /// The reports attached to the Freight's images (read when the Stage has the gate).
+    pub images: &'a [ImageReports],
+    /// The promotion's date: suppressions of the vulnerability policy expire by it.
+    pub today: Date,
 }
 
 /// The Kubernetes version schemas are checked against when the Stage names none.
@@ -62,10 +69,9 @@ pub fn run(inputs: &GateInputs<'_>) -> Vec<Finding> {
     if gates.secrets {
         findings.extend(secrets(repo.root()));
     }
-    if gates.vulnerabilities.is_some() {
-        let message = "no vulnerability reports for the Freight's images are available to Ferry yet; \
-                       the gate fails closed (remove `gates.vulnerabilities` or promote after `ferry check`)";
-        findings.push(error(Gate::Vulnerabilities, message.to_owned()));
+    if let Some(gate) = &gates.vulnerabilities {
+        let stage = &inputs.stage.name;
+        findings.extend(vulnerability_gate::findings(gate, stage, inputs.control_dir, inputs.images, inputs.today));
     }
     findings
 }

@@ -10,4 +10,5 @@ mod support;
 mod engine;
 mod receiver;
 mod steps;
+mod vulnerabilities;
 mod webhook;
