@@ -10,13 +10,13 @@ use crate::accepts::{self, Accepts};
 use crate::approvals::{self, Approvals};
 use crate::decode::{Decoder, Fields};
 use crate::destination::{self, Destination};
-use crate::source::{self, Source};
-use crate::sync_policy::{self, SyncPolicy};
 use crate::duration;
 use crate::node::Node;
 use crate::reference::Reference;
+use crate::source::{self, Source};
 use crate::stage_gates::{self, StageGates};
 use crate::steps::{self, PromotionStep};
+use crate::sync_policy::{self, SyncPolicy};
 use crate::verification::{self, Rollback, Verification};
 use crate::window::{self, Window};
 
@@ -165,7 +165,11 @@ fn inline_application(d: &mut Decoder, f: &mut Fields<'_>) -> Option<InlineAppli
             None
         }
         (Some(_), None) => {
-            d.missing(f.line(), &f.path("destination"), "a map with `server` or `name`, and `namespace` (with `source`)");
+            d.missing(
+                f.line(),
+                &f.path("destination"),
+                "a map with `server` or `name`, and `namespace` (with `source`)",
+            );
             None
         }
         (None, Some(_)) => {

@@ -348,10 +348,13 @@ fn a_stage_may_name_its_source_and_destination_instead_of_an_application() {
     let stage = config.pipelines[0].value.stage("dev").unwrap();
     assert_eq!(stage.applications.iter().map(|a| a.as_str()).collect::<Vec<_>>(), ["web-dev"]);
 
-    let half = errors(&pipeline("    - name: dev\n      accepts: {warehouse: web}\n      source: {repoURL: x, path: app}\n"));
+    let half =
+        errors(&pipeline("    - name: dev\n      accepts: {warehouse: web}\n      source: {repoURL: x, path: app}\n"));
     assert_eq!(
         half,
-        ["ferry/pipeline.yaml:7: missing field `spec.stages[0].destination`: expected a map with `server` or `name`, and `namespace` (with `source`)"]
+        [
+            "ferry/pipeline.yaml:7: missing field `spec.stages[0].destination`: expected a map with `server` or `name`, and `namespace` (with `source`)"
+        ]
     );
     let neither = errors(&pipeline("    - name: dev\n      accepts: {warehouse: web}\n"));
     assert!(neither[0].contains("(or `source` and `destination`)"), "{neither:?}");
