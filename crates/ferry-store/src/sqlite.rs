@@ -26,6 +26,22 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        // Another process opening a new file at the same moment holds it while it switches the
+        // journal to WAL, which SQLite answers with "database is locked" at once (the busy
+        // timeout does not cover it): try again shortly.
+        let mut attempt = 0;
+        loop {
+            match Self::open_once(path).await {
+                Err(e) if is_busy(&e) && attempt < OPEN_ATTEMPTS => {
+                    attempt += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(20 * u64::from(attempt))).await;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn open_once(path: &Path) -> Result<Self, StoreError> {
         let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
         let options = SqliteConnectOptions::new()
             .filename(path)
@@ -211,10 +227,32 @@ impl Store {
     }
 }
 
+/// How many times opening is tried while another process holds a new database file.
+const OPEN_ATTEMPTS: u32 = 20;
+
+/// SQLITE_BUSY or SQLITE_LOCKED, when opening or migrating.
+fn is_busy(e: &StoreError) -> bool {
+    let source = match e {
+        StoreError::Open { source, .. } | StoreError::Migrate { source, .. } => source,
+        StoreError::Query(source) => source,
+        _ => return false,
+    };
+    matches!(source, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("5" | "6")))
+}
+
 async fn apply_migration(conn: &mut SqliteConnection, version: i64, sql: &'static str) -> Result<(), StoreError> {
     let fail = |source| StoreError::Migrate { version, source };
     sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.map_err(fail)?;
     let result = async {
+        // Another process may have applied it since this one read the version: the check is
+        // repeated under the write lock `BEGIN IMMEDIATE` took.
+        let done: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM schema_version WHERE version = ?")
+            .bind(version)
+            .fetch_one(&mut *conn)
+            .await?;
+        if done > 0 {
+            return sqlx::query("COMMIT").execute(&mut *conn).await;
+        }
         sqlx::raw_sql(sql).execute(&mut *conn).await?;
         sqlx::query("INSERT INTO schema_version (version) VALUES (?)").bind(version).execute(&mut *conn).await?;
         sqlx::query("COMMIT").execute(&mut *conn).await

@@ -107,3 +107,28 @@ async fn notifications_are_sent_once_per_key_and_retried_until_delivered_or_give
     assert!(all[0].gave_up && all[0].delivered_at.is_none());
     assert_eq!((all[1].delivered_at, all[1].attempts, all[1].last_error.as_str()), (Some(110), 2, ""));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stores_opened_at_once_on_a_new_file_migrate_it_once() {
+    // `ferry controller` and a CLI command may open a new (or older) database at the same
+    // moment: each must see the other's migrations instead of applying them twice.
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ferry.db");
+        let opens: Vec<_> = (0..4)
+            .map(|_| {
+                let path = path.clone();
+                tokio::spawn(async move { Store::open(&path).await.map(|_| ()) })
+            })
+            .collect();
+        for opened in opens {
+            opened.await.unwrap().unwrap();
+        }
+        let store = Store::open(&path).await.unwrap();
+        let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_version ORDER BY version")
+            .fetch_all(&store.pool_for_tests())
+            .await
+            .unwrap();
+        assert_eq!(versions, (1..=versions.len() as i64).collect::<Vec<_>>(), "each migration once");
+    }
+}

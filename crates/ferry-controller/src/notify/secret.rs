@@ -66,7 +66,7 @@ mod tests {
         let err = url(&source, "slack webhookURL").unwrap_err();
         assert!(err.contains("is not an http(s) URL") && !err.contains("s3cr3t"), "{err}");
         let missing = resolve(&SecretSource::FromFile(dir.path().join("nope")), "key").unwrap_err();
-        assert!(missing.contains("cannot read") && missing.contains("NotFound"), "{missing}");
+        assert!(missing.contains("cannot read") && missing.contains("not found"), "{missing}");
         let unset = resolve(&SecretSource::FromEnv("FERRY_TEST_SURELY_UNSET_VARIABLE".into()), "key").unwrap_err();
         assert_eq!(unset, "key: environment variable FERRY_TEST_SURELY_UNSET_VARIABLE is not set (or not UTF-8)");
     }
