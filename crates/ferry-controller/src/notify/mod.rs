@@ -45,7 +45,9 @@ pub async fn deliver_due(store: &Store, notifiers: &[Loaded<Notifier>], now: i64
     if due.is_empty() {
         return Ok(0);
     }
-    let client = match send::client() {
+    // Verification's client: it follows no redirects, so a message goes where the Notifier
+    // says and nowhere else.
+    let client = match crate::promotion::verify::client::client() {
         Ok(c) => c,
         Err(e) => {
             tracing::warn!(error = %e, "cannot send notifications");

@@ -12,11 +12,6 @@ use crate::promotion::verify::client::describe_error;
 /// How long one send may take.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A client that follows no redirects: a message goes where the Notifier says, nowhere else.
-pub(crate) fn client() -> Result<reqwest::Client, String> {
-    crate::promotion::verify::client::client()
-}
-
 pub(crate) async fn post(client: &reqwest::Client, request: Request) -> Attempt {
     let mut builder = client.post(&request.url).timeout(SEND_TIMEOUT).json(&request.body);
     for (name, value) in &request.headers {

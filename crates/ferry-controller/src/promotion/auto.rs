@@ -2,7 +2,7 @@
 //! itself into every Stage that asks for it (`autoPromote`), upstream Stages first, Pipelines
 //! side by side.
 
-use ferry_core::promotion::{self, FreightView, Next};
+use ferry_core::promotion::{self, ApprovalVerdict, FreightView, Next};
 use ferry_store::{PromotionKind, PromotionRecord};
 
 use super::promoter::{Promoter, StageRef, now};
@@ -35,17 +35,19 @@ impl Promoter {
     async fn tick_pipeline(&self, pipeline: &str) -> Vec<(String, Next)> {
         let mut out = Vec::new();
         for s in self.stages().into_iter().filter(|s| s.pipeline.metadata.name == pipeline) {
-            let next = match self.next_for(s).await {
-                Ok(next) => next,
+            let (next, approvals) = match self.next_with_approvals(s).await {
+                Ok(decided) => decided,
                 Err(e) => {
                     tracing::warn!(stage = %s.subject(), error = %e, "cannot decide");
                     continue;
                 }
             };
-            match &next {
-                Next::Promote { freight, reason } => self.auto_promote(s, freight, reason).await,
-                Next::Wait { freight, reason } => self.notify_waiting(s, freight, reason).await,
-                Next::Idle { .. } => {}
+            match (&next, approvals) {
+                (Next::Promote { freight, reason }, _) => self.auto_promote(s, freight, reason).await,
+                (Next::Wait { freight, reason }, Some(ApprovalVerdict::Pending { .. })) => {
+                    self.notify_waiting(s, freight, reason).await;
+                }
+                _ => {}
             }
             out.push((s.subject(), next));
         }
@@ -69,6 +71,11 @@ impl Promoter {
 
     /// What `s` does next.
     pub async fn next_for(&self, s: StageRef<'_>) -> Result<Next, PromotionError> {
+        self.next_with_approvals(s).await.map(|(next, _)| next)
+    }
+
+    /// What `s` does next, with the approvals of the Freight it promotes or waits with.
+    async fn next_with_approvals(&self, s: StageRef<'_>) -> Result<(Next, Option<ApprovalVerdict>), PromotionError> {
         let store = &self.engine.store;
         let state = facts::pipeline_state(store, &s.pipeline.metadata.name).await?;
         let records = store.freight_list(None, CANDIDATES).await?;
@@ -80,6 +87,11 @@ impl Promoter {
         let approvals =
             |f: &FreightView| verdicts.get(&f.id).cloned().unwrap_or(promotion::ApprovalVerdict::NotRequired);
         let windows = super::window::verdict(&s.stage.windows, now());
-        Ok(promotion::next_auto(s.stage, &views, &state, now(), &approvals, &windows))
+        let next = promotion::next_auto(s.stage, &views, &state, now(), &approvals, &windows);
+        let verdict = match &next {
+            Next::Promote { freight, .. } | Next::Wait { freight, .. } => verdicts.remove(freight),
+            Next::Idle { .. } => None,
+        };
+        Ok((next, verdict))
     }
 }

@@ -77,17 +77,13 @@ impl Promoter {
         self.notify(event_for(s, NotifyEvent::Rollback, (&alias, target_id), Some(id), title, &message, key)).await;
     }
 
-    /// A Freight waits in front of the Stage for approvals (notified once per Freight).
+    /// A Freight waits in front of the Stage for its pending approvals (notified once per
+    /// Freight).
     pub(crate) async fn notify_waiting(&self, s: StageRef<'_>, freight_id: &str, reason: &str) {
-        if s.stage.approvals.is_none() || self.engine.config.notifiers.is_empty() {
+        if self.engine.config.notifiers.is_empty() {
             return;
         }
-        let Ok(Some(f)) = self.engine.store.freight(freight_id).await else { return };
-        match self.approval_verdict(s, &f).await {
-            Ok(ferry_core::promotion::ApprovalVerdict::Pending { .. }) => {}
-            _ => return,
-        }
-        let alias = f.alias;
+        let alias = self.alias(freight_id).await;
         let title = format!("{alias} waits for approval to enter {}", s.subject());
         let message = format!("{reason}. Approve with `ferry approve {alias} --stage {}`.", s.stage.name);
         let key = format!("approval-needed/{}/{freight_id}", s.subject());

@@ -4,14 +4,12 @@
 //! push. Freight is recorded in the store as a Warehouse would record it.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use ferry_controller::promotion::{DecisionRequest, PromoteRequest, Promoter, PromotionError};
-use ferry_controller::{Engine, EngineOptions};
 use ferry_core::freight::{Freight, Revision};
 use ferry_core::promotion::Next;
-use ferry_localkube::{ClusterSpec, LocalKube, ServeOptions, Settings};
+use ferry_localkube::LocalKube;
 use ferry_store::{Decision, FreightRecord, PromotionKind, PromotionPhase};
 
 const IMAGE: &str = "registry.local/acme/web";
@@ -113,13 +111,7 @@ fn steps(env: &str) -> String {
 impl World {
     async fn new() -> World {
         let dir = tempfile::tempdir().unwrap();
-        let opts = ServeOptions {
-            clusters: vec![ClusterSpec { name: "dev".into(), port: None }],
-            kubeconfig: dir.path().join("kubeconfig"),
-            state: None,
-            settings: Settings { ready_delay: Duration::from_millis(50) },
-        };
-        let lk = LocalKube::start(opts).await.unwrap();
+        let lk = crate::fixture::cluster(dir.path()).await;
         let remote = dir.path().join("deploy.git");
         let seed = dir.path().join("seed");
         std::fs::create_dir_all(&seed).unwrap();
@@ -238,14 +230,7 @@ spec:
     }
 
     async fn promoter(&self) -> Promoter {
-        let engine = Engine::open(EngineOptions {
-            config_dir: self.dir.path().join("control"),
-            state_dir: self.dir.path().join("state"),
-            kubeconfig: Some(self.dir.path().join("kubeconfig")),
-        })
-        .await
-        .unwrap();
-        Promoter::new(Arc::new(engine))
+        crate::fixture::promoter(self.dir.path()).await
     }
 
     /// Records a Freight holding `IMAGE:tag`, as the Warehouse would.

@@ -8,6 +8,7 @@
 mod support;
 
 mod engine;
+mod fixture;
 mod receiver;
 mod steps;
 mod vulnerabilities;

@@ -4,13 +4,10 @@
 //! the promotion pushes to, and Ferry's local cluster it syncs into.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
 
 use ferry_controller::promotion::{PromoteRequest, Promoter};
-use ferry_controller::{Engine, EngineOptions};
 use ferry_core::freight::{Freight, Revision};
-use ferry_localkube::{ClusterSpec, LocalKube, ServeOptions, Settings};
+use ferry_localkube::LocalKube;
 use ferry_store::{FreightRecord, PromotionPhase};
 
 #[path = "../../../ferry-source/tests/discovery/registry.rs"]
@@ -49,14 +46,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
 impl World {
     async fn new() -> World {
         let dir = tempfile::tempdir().unwrap();
-        let lk = LocalKube::start(ServeOptions {
-            clusters: vec![ClusterSpec { name: "dev".into(), port: None }],
-            kubeconfig: dir.path().join("kubeconfig"),
-            state: None,
-            settings: Settings { ready_delay: Duration::from_millis(50) },
-        })
-        .await
-        .unwrap();
+        let lk = crate::fixture::cluster(dir.path()).await;
         let registry = Registry::start().await;
         let remote = dir.path().join("deploy.git");
         let world = World { _lk: lk, registry, dir, remote };
@@ -145,14 +135,7 @@ impl World {
     }
 
     async fn promoter(&self) -> Promoter {
-        let engine = Engine::open(EngineOptions {
-            config_dir: self.dir.path().join("control"),
-            state_dir: self.dir.path().join("state"),
-            kubeconfig: Some(self.dir.path().join("kubeconfig")),
-        })
-        .await
-        .unwrap();
-        Promoter::new(Arc::new(engine))
+        crate::fixture::promoter(self.dir.path()).await
     }
 
     /// Pushes `acme/web:tag`, built at a distinct time so each tag has its own digest.

@@ -6,9 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use ferry_controller::Engine;
 use ferry_controller::webhook::{self, Refreshes, WebhookState};
-use ferry_controller::{Engine, EngineOptions};
-use ferry_localkube::{ClusterSpec, LocalKube, ServeOptions, Settings};
+use ferry_localkube::LocalKube;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
@@ -29,14 +29,7 @@ fn free_port() -> u16 {
 
 async fn receiver(registry_port: u16) -> Receiver {
     let dir = tempfile::tempdir().unwrap();
-    let lk = LocalKube::start(ServeOptions {
-        clusters: vec![ClusterSpec { name: "dev".into(), port: None }],
-        kubeconfig: dir.path().join("kubeconfig"),
-        state: None,
-        settings: Settings { ready_delay: Duration::from_millis(50) },
-    })
-    .await
-    .unwrap();
+    let lk = crate::fixture::cluster(dir.path()).await;
     let control = dir.path().join("control");
     std::fs::create_dir_all(&control).unwrap();
     let write = |name: &str, text: String| std::fs::write(control.join(name), text).unwrap();
@@ -50,15 +43,7 @@ async fn receiver(registry_port: u16) -> Receiver {
             "apiVersion: ferry.dev/v1alpha1\nkind: Warehouse\nmetadata: {{name: source}}\nspec:\n  subscriptions:\n    - git: {{repoURL: 'git@github.com:acme/web.git', branch: main}}\n---\napiVersion: ferry.dev/v1alpha1\nkind: Warehouse\nmetadata: {{name: images}}\nspec:\n  subscriptions:\n    - image: {{repoURL: '127.0.0.1:{registry_port}/acme/web'}}\n"
         ),
     );
-    let engine = Arc::new(
-        Engine::open(EngineOptions {
-            config_dir: control,
-            state_dir: dir.path().join("state"),
-            kubeconfig: Some(dir.path().join("kubeconfig")),
-        })
-        .await
-        .unwrap(),
-    );
+    let engine = Arc::new(crate::fixture::engine(dir.path()).await);
     let refreshes = Arc::new(Refreshes::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}{}", listener.local_addr().unwrap(), webhook::PATH);

@@ -78,7 +78,7 @@ pub use error::VulnError;
 pub use finding::{Finding, ReportFormat, Source, Status};
 pub use policy::{API_VERSION, KIND, VulnerabilityPolicy};
 pub use purl::Purl;
-pub use report::{Report, detect, parse_report, read_report, read_reports};
+pub use report::{Report, detect, parse_json, parse_report, read_report, read_reports, report_from_value};
 pub use severity::{Severity, SeverityParseError};
 pub use suppression::{ExpiredSuppression, Suppression};
 pub use thresholds::{Threshold, Thresholds};

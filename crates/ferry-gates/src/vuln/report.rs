@@ -40,16 +40,25 @@ pub fn read_reports(paths: &[impl AsRef<Path>]) -> Result<Vec<Finding>, VulnErro
 
 /// Reads a report from `text`; `origin` names it in errors and in the findings' sources.
 pub fn parse_report(origin: &str, text: &str) -> Result<Report, VulnError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| VulnError::NotJson {
+    report_from_value(origin, &parse_json(origin, text)?)
+}
+
+/// A report's text as JSON, or an error naming `origin`, line and column.
+pub fn parse_json(origin: &str, text: &str) -> Result<Value, VulnError> {
+    serde_json::from_str(text).map_err(|e| VulnError::NotJson {
         origin: origin.to_owned(),
         line: e.line(),
         column: e.column(),
         message: first_line(&e.to_string()),
-    })?;
-    match detect(origin, &value)? {
-        ReportFormat::Trivy => trivy::read(origin, &value),
-        ReportFormat::Grype => grype::read(origin, &value),
-        ReportFormat::CycloneDx => cyclonedx::read(origin, &value),
+    })
+}
+
+/// Reads a report already parsed as JSON (for callers that also look at the JSON itself).
+pub fn report_from_value(origin: &str, value: &Value) -> Result<Report, VulnError> {
+    match detect(origin, value)? {
+        ReportFormat::Trivy => trivy::read(origin, value),
+        ReportFormat::Grype => grype::read(origin, value),
+        ReportFormat::CycloneDx => cyclonedx::read(origin, value),
     }
 }
 

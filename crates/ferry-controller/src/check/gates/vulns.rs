@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use ferry_gates::vuln::{Date, Finding as VulnFinding, VulnerabilityPolicy};
+use ferry_gates::vuln::{Date, Finding as VulnFinding, Verdict, VulnerabilityPolicy};
 use serde_json::Value;
 
 use super::super::AppCheck;
@@ -35,29 +35,34 @@ pub fn findings(policy: &VulnerabilityPolicy, reports: &[VulnFinding], apps: &[A
                 continue;
             }
         };
-        for violation in &verdict.violations {
-            let message = format!(
-                "{} in {}: {} found, {} allowed: {}",
-                violation.threshold.as_str(),
-                verdict.environment,
-                violation.found,
-                violation.allowed,
-                violation.findings.join(", ")
-            );
-            out.push(app.app_finding(
-                Gate::Vulnerabilities,
-                violation.threshold.as_str().into(),
-                Level::Error,
-                message,
-            ));
+        for (rule, level, message) in verdict_findings(&verdict) {
+            out.push(app.app_finding(Gate::Vulnerabilities, rule, level, message));
         }
-        for expired in &verdict.expired_suppressions {
-            let message = format!(
-                "suppression of {} expired on {} ({} finding(s) count again)",
-                expired.suppression.id, expired.suppression.expires, expired.matched
-            );
-            out.push(app.app_finding(Gate::Vulnerabilities, "expired-suppression".into(), Level::Warning, message));
-        }
+    }
+    out
+}
+
+/// A verdict as (rule, level, message): each violated limit blocks, each expired suppression
+/// warns. The Stage gate of a promotion words its findings the same way.
+pub(crate) fn verdict_findings(verdict: &Verdict) -> Vec<(String, Level, String)> {
+    let mut out = Vec::new();
+    for violation in &verdict.violations {
+        let message = format!(
+            "{} in {}: {} found, {} allowed: {}",
+            violation.threshold.as_str(),
+            verdict.environment,
+            violation.found,
+            violation.allowed,
+            violation.findings.join(", ")
+        );
+        out.push((violation.threshold.as_str().to_owned(), Level::Error, message));
+    }
+    for expired in &verdict.expired_suppressions {
+        let message = format!(
+            "suppression of {} expired on {} ({} finding(s) count again)",
+            expired.suppression.id, expired.suppression.expires, expired.matched
+        );
+        out.push(("expired-suppression".to_owned(), Level::Warning, message));
     }
     out
 }
